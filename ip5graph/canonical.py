@@ -181,7 +181,8 @@ class _Writer:
         for p in preds:
             objs = sorted((self.term(o, depth) for o in self.g.objects(s, p)))
             pname = "a" if p == RDF.type else self.namer.iri(p)
-            joined = (",\n" + indent + "    ").join(objs)
+            inline_blocks = any(o.startswith("[") for o in objs)
+            joined = (", " if inline_blocks else ",\n" + indent + "    ").join(objs)
             parts.append(f"{indent}{pname} {joined}")
         return parts
 

@@ -22,6 +22,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "shape": "https://w3id.org/ip5graph/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
