@@ -1,0 +1,24 @@
+"""ip5graph: an RDF knowledge graph of the IP5 patent-office co-operation, with a query interface.
+
+Importing the package is cheap (no rdflib, networkx or pyvis): the command line's query path
+depends on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.api import KnowledgeGraph
+
+
+def open(*args: Any, **kwargs: Any) -> KnowledgeGraph:  # noqa: A001
+    """Open the graph: see ip5graph.api.open (data=None, engine="oxigraph", cache_dir=None)."""
+    from ip5graph.api import open as _open
+
+    return _open(*args, **kwargs)
+
+
+__all__ = ["__version__", "open"]

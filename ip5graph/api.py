@@ -1,0 +1,78 @@
+"""The Python API: `ip5graph.open()` returns a KnowledgeGraph to query and convert.
+
+    >>> import ip5graph
+    >>> kg = ip5graph.open()
+    >>> result = kg.query("04-office-heads", office="office:jpo")
+    >>> result.variables, result.rows[0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ip5graph import sparql
+from ip5graph.errors import UsageError
+from ip5graph.results import Result
+from ip5graph.store import Inputs
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+    from ip5graph.engines import OxigraphEngine, RdflibEngine
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+class KnowledgeGraph:
+    """The ontology plus graph data, queried through one engine (opened on first use)."""
+
+    def __init__(self, inputs: Inputs, engine: str = "oxigraph", cache_dir: Path | None = None) -> None:
+        if engine not in ENGINES:
+            raise UsageError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
+        self.inputs = inputs
+        self.engine_name = engine
+        self.cache_dir = cache_dir
+        self._engine: OxigraphEngine | RdflibEngine | None = None
+        self._rdflib: rdflib.Graph | None = None
+
+    @property
+    def engine(self) -> OxigraphEngine | RdflibEngine:
+        if self._engine is None:
+            if self.engine_name == "rdflib":
+                from ip5graph.engines import RdflibEngine
+
+                self._engine = RdflibEngine(self.to_rdflib())
+            else:
+                from ip5graph.engines import OxigraphEngine
+                from ip5graph.store import open_store
+
+                self._engine = OxigraphEngine(open_store(self.inputs, self.cache_dir))
+        return self._engine
+
+    def query(self, name_or_sparql: str, **params: object) -> Result:
+        """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
+        prepared = sparql.resolve(name_or_sparql, params)
+        return self.engine.run(prepared)
+
+    def run(self, prepared: sparql.Prepared) -> Result:
+        """Run an already prepared query (see sparql.resolve)."""
+        return self.engine.run(prepared)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""
+        if self._rdflib is None:
+            from ip5graph.store import load_rdflib
+
+            self._rdflib = load_rdflib(self.inputs)
+        return self._rdflib
+
+
+def open(  # noqa: A001 - the package's entry point reads best as ip5graph.open()
+    data: Sequence[Path | str] | None = None,
+    engine: str = "oxigraph",
+    cache_dir: Path | str | None = None,
+) -> KnowledgeGraph:
+    """The bundled graph (or the ontology plus the Turtle under `data`) on the given engine."""
+    return KnowledgeGraph(Inputs.default(data), engine, Path(cache_dir) if cache_dir else None)

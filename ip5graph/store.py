@@ -1,0 +1,211 @@
+"""Loading the Turtle files into a graph: a cached on-disk Oxigraph store, or rdflib in memory.
+
+Why a cache: a cold `ip5graph query` should cost about as much as opening a database, not
+parsing every file. The store lives in the user's cache directory under a name made from a hash
+of the input files' bytes, so it is rebuilt only when they change. It is built in a fresh
+directory and published by atomically replacing a symlink, so concurrent processes see either
+the old complete store or the new complete store, never half of one. Queries open it read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ip5graph import resources
+from ip5graph.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+# bump when the layout of the cached store changes
+_STORE_VERSION = b"ip5graph-store-1"
+# unreferenced store directories older than this are removed (readers may still hold them)
+_GRACE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files one graph is made of: ontology (without shapes) plus graph data."""
+
+    files: tuple[Path, ...]
+
+    @classmethod
+    def default(cls, data: Sequence[Path | str] | None = None) -> Inputs:
+        """The bundled ontology plus the bundled data, or the Turtle under `data` instead."""
+        dirs = [Path(d) for d in data] if data else None
+        for d in dirs or []:
+            if not d.exists():
+                raise DataError(f"{d}: no such file or directory")
+        files = resources.ontology_files() + resources.data_files(dirs)
+        if dirs and not resources.data_files(dirs):
+            raise DataError(f"{', '.join(map(str, dirs))}: no .ttl files found")
+        return cls(tuple(files))
+
+    def fingerprint(self) -> str:
+        """A hash of the files' names and bytes: the cache key of the store."""
+        h = hashlib.blake2b(_STORE_VERSION, digest_size=16)
+        h.update(ox.__version__.encode())
+        for path in self.files:
+            h.update(b"\0" + path.name.encode() + b"\0")
+            h.update(_read(path))
+        return h.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/ip5graph, or ~/.cache/ip5graph."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ip5graph"
+
+
+def syntax_message(path: Path, err: SyntaxError) -> str:
+    """file:line:column: message, from a pyoxigraph parse error."""
+    msg = str(err.msg if hasattr(err, "msg") else err)
+    if msg.startswith("Parser error at line"):
+        # "Parser error at line 3 between columns 7 and 11: A dot is expected ..."
+        msg = msg.split(": ", 1)[-1]
+    line = err.lineno or 0
+    col = err.offset or 0
+    return f"{path}:{line}:{col}: {msg}"
+
+
+def parse_errors(files: Iterable[Path]) -> list[str]:
+    """One file:line:column message per file that does not parse as Turtle (strictly)."""
+    errors = []
+    for path in files:
+        try:
+            for _ in ox.parse(_read(path), format=ox.RdfFormat.TURTLE):
+                pass
+        except SyntaxError as e:
+            errors.append(syntax_message(path, e))
+        except DataError as e:
+            errors.append(str(e))
+    return errors
+
+
+def store_path(inputs: Inputs, root: Path | None = None) -> Path:
+    """The published location of the store for these inputs (a symlink to its directory)."""
+    return (root or cache_dir()) / "stores" / inputs.fingerprint()
+
+
+def open_store(inputs: Inputs, root: Path | None = None) -> ox.Store:
+    """The cached store for these inputs, opened read-only; built first when missing."""
+    link = store_path(inputs, root)
+    target = _resolve(link)
+    if target is None:
+        target = build_store(inputs, root)
+    try:
+        return ox.Store.read_only(str(target))
+    except OSError:
+        # pruned or replaced between resolving and opening: build our own copy
+        return ox.Store.read_only(str(build_store(inputs, root)))
+
+
+def _resolve(link: Path) -> Path | None:
+    try:
+        target = link.parent / os.readlink(link)
+    except OSError:
+        return None
+    return target if target.is_dir() else None
+
+
+def build_store(inputs: Inputs, root: Path | None = None) -> Path:
+    """Build the store in a new directory and publish it; returns the directory.
+
+    Safe to run while other processes read or build the same store: publishing is one
+    atomic rename of a symlink, and old directories are only removed after a grace period.
+    """
+    link = store_path(inputs, root)
+    stores = link.parent
+    stores.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix=link.name + ".", dir=stores))
+    try:
+        store = ox.Store(str(target))
+        for path in inputs.files:
+            try:
+                store.load(_read(path), format=ox.RdfFormat.TURTLE)
+            except SyntaxError as e:
+                raise DataError(syntax_message(path, e)) from None
+        store.optimize()
+        store.flush()
+        del store
+        tmp_link = stores / f".{link.name}.{os.getpid()}.{time.monotonic_ns()}.link"
+        os.symlink(target.name, tmp_link)
+        os.replace(tmp_link, link)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    _prune(stores)
+    return target
+
+
+def _prune(stores: Path) -> None:
+    """Remove store directories no symlink points to, once they are older than the grace time."""
+    try:
+        entries = list(os.scandir(stores))
+    except OSError:
+        return
+    live = set()
+    for e in entries:
+        if e.is_symlink():
+            try:
+                live.add(os.readlink(e.path))
+            except OSError:
+                pass
+    now = time.time()
+    for e in entries:
+        try:
+            if e.is_symlink():
+                if e.name.endswith(".link") and now - e.stat(follow_symlinks=False).st_mtime > _GRACE_SECONDS:
+                    os.unlink(e.path)
+                elif not os.path.isdir(e.path):
+                    os.unlink(e.path)  # dangling
+                continue
+            if e.is_dir() and e.name not in live and now - e.stat().st_mtime > _GRACE_SECONDS:
+                shutil.rmtree(e.path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def load_rdflib(inputs: Inputs) -> rdflib.Graph:
+    """The same files in an in-memory rdflib Graph (for the rdflib engine, SHACL and exports)."""
+    import rdflib
+
+    graph = rdflib.Graph(bind_namespaces="core")
+    for path in inputs.files:
+        data = _read(path)
+        try:
+            # pyoxigraph first: strict, and its errors carry line and column
+            for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
+                pass
+        except SyntaxError as e:
+            raise DataError(syntax_message(path, e)) from None
+        graph.parse(data=data, format="turtle")
+    return graph
+
+
+def load_memory(inputs: Inputs) -> ox.Store:
+    """An in-memory Oxigraph store of the inputs (no cache): for exports and tools."""
+    store = ox.Store()
+    for path in inputs.files:
+        try:
+            store.load(_read(path), format=ox.RdfFormat.TURTLE)
+        except SyntaxError as e:
+            raise DataError(syntax_message(path, e)) from None
+    return store

@@ -1,0 +1,79 @@
+"""RDF terms as pyoxigraph objects: one term model for both engines, without importing rdflib.
+
+Results of the rdflib engine are converted into pyoxigraph terms, so that every writer and
+every comparison works on one kind of object.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from ip5graph.namespaces import ID, PREFIXES
+
+XSD_STRING = PREFIXES["xsd"] + "string"
+_LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def from_rdflib(term: object) -> Term | None:
+    """An rdflib term as a pyoxigraph term (None stays None)."""
+    if term is None:
+        return None
+    from rdflib import BNode, Literal, URIRef  # only called by the rdflib engine
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def to_rdflib(term: Term | None) -> object:
+    """A pyoxigraph term as an rdflib term (for initBindings)."""
+    if term is None:
+        return None
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return Literal(term.value, datatype=None if dt == XSD_STRING else dt)
+
+
+def compact(iri: str) -> str:
+    """A prefixed name for an IRI where one reads well (office:jpo, ip5:Meeting), else the IRI."""
+    if iri.startswith(ID):
+        rest = iri[len(ID):]
+        kind, sep, local = rest.partition("/")
+        if sep and _LOCAL_OK.match(local) and "/" not in local:
+            return f"{kind}:{local}"
+    for prefix, ns in PREFIXES.items():
+        if prefix != "id" and iri.startswith(ns):
+            local = iri[len(ns):]
+            if _LOCAL_OK.match(local):
+                return f"{prefix}:{local}"
+    return iri
+
+
+def sort_key(term: Term | None) -> tuple[int, str, str]:
+    """A total order on terms (for deterministic output and engine comparisons)."""
+    if term is None:
+        return (0, "", "")
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value, "")
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value, "")
+    return (3, term.value, term.language or term.datatype.value)
