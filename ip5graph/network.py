@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -64,6 +64,8 @@ CLASS_ORDER = [
     TENURE, PARTICIPATION, INFERRED_CLAIM, CLAIM, SOURCE_CLASS,
 ]
 _CLASS_RANK = {c: i for i, c in enumerate(CLASS_ORDER)}
+
+_VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme"}
 
 DATE_PROPERTIES = (
     "startDate", "endDate", "date", "seriesStartDate", "seriesEndDate", "foundingDate", "inOfficeOn",
@@ -145,20 +147,58 @@ class _Term:
     out: list[tuple[str, Any]] = field(default_factory=list)   # (predicate, object term)
 
 
-def _is_iri(term: Any) -> bool:
-    return type(term).__name__ == "URIRef"
+class Lit(NamedTuple):
+    """A literal, whichever RDF library it came from."""
+
+    value: str
+    lang: str
+    datatype: str
+
+    def __str__(self) -> str:
+        return self.value
 
 
-def _is_literal(term: Any) -> bool:
-    return type(term).__name__ == "Literal"
+def term(t: Any) -> str | Lit | None:
+    """An rdflib or pyoxigraph term as an IRI string, a Lit, or None for a blank node."""
+    kind = type(t).__name__
+    if kind in ("URIRef", "NamedNode"):
+        return t.value if kind == "NamedNode" else str(t)
+    if kind == "Literal":
+        if hasattr(t, "value") and not hasattr(t, "toPython"):   # pyoxigraph
+            return Lit(t.value, t.language or "", t.datatype.value if t.datatype else "")
+        return Lit(str(t), t.language or "", str(t.datatype) if t.datatype else "")
+    if isinstance(t, (str, Lit)):
+        return t
+    return None
 
 
-def _lex(term: Any) -> str:
-    return str(term)
+def triples_of(source: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """(s, p, o) from an rdflib Graph, a pyoxigraph Store or any iterable of triples/quads."""
+    if hasattr(source, "quads_for_pattern"):
+        for q in source.quads_for_pattern(None, None, None, None):
+            yield q.subject, q.predicate, q.object
+        return
+    for t in source:
+        if hasattr(t, "subject"):
+            yield t.subject, t.predicate, t.object
+        else:
+            yield t[0], t[1], t[2]
 
 
-def _lang(term: Any) -> str:
-    return getattr(term, "language", None) or ""
+def _is_iri(o: Any) -> bool:
+    return isinstance(o, str)
+
+
+def _is_literal(o: Any) -> bool:
+    return isinstance(o, Lit)
+
+
+def _lex(o: Any) -> str:
+    return o.value if isinstance(o, Lit) else str(o)
+
+
+def _lang(o: Any) -> str:
+    return o.lang if isinstance(o, Lit) else ""
 
 
 def _pick_label(labels: dict[str, list[str]], lang: str = "en") -> str:
@@ -175,19 +215,20 @@ def _pick_label(labels: dict[str, list[str]], lang: str = "en") -> str:
 class _Index:
     """The triples bucketed by subject, with labels of everything, built in one pass."""
 
-    def __init__(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+    def __init__(self, triples: Iterable[tuple[Any, Any, Any]],
+                 vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
         self.terms: dict[str, _Term] = defaultdict(_Term)
         self.labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in triples:
-            if not _is_iri(s):
+        for s_, p_, o_ in triples:
+            si, pi, o = term(s_), term(p_), term(o_)
+            if not isinstance(si, str) or not isinstance(pi, str) or o is None:
                 continue
-            si, pi = str(s), str(p)
-            term = self.terms[si]
+            entry = self.terms[si]
             if pi == TYPE:
                 if _is_iri(o):
-                    term.types.add(str(o))
+                    entry.types.add(o)
                 continue
-            term.out.append((pi, o))
+            entry.out.append((pi, o))
             if (pi == LABEL or pi == PREF_LABEL) and _is_literal(o):
                 bucket = self.labels[si][_lang(o)]
                 if str(o) not in bucket:
@@ -195,6 +236,9 @@ class _Index:
         for langs in self.labels.values():
             for values in langs.values():
                 values.sort()
+        for iri, langs in (vocabulary or {}).items():
+            if iri not in self.labels:
+                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in langs.items()})
 
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri)
@@ -234,16 +278,24 @@ def _literal_text(o: Any) -> str:
     return f"{text} ({lang})" if lang and lang != "en" else text
 
 
-def project(graph: Any, *, keep_nary: bool = False, lang: str = "en") -> nx.MultiDiGraph:
-    """Project an RDF graph (anything iterable as (s, p, o) rdflib terms) into a MultiDiGraph.
+def project(
+    graph: Any,
+    *,
+    keep_nary: bool = False,
+    lang: str = "en",
+    vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> nx.MultiDiGraph:
+    """Project an RDF graph (rdflib Graph, pyoxigraph Store, or triples) into a MultiDiGraph.
 
     Node ids are IRIs. Node attributes: iri, slug, kind, label, labels {lang: [..]},
     alt_labels {lang: [..]}, cls, cls_label, comment, dates {prop: [..]}, facts [[prop, value]],
     sources (source IRIs, details in G.graph['sources']), claims [dict]. Edge keys are property
     local names (or 'headed', 'chair' ... for collapsed records); edge attributes: label, prop,
     and for collapsed records their dates, title, acting, sources and the record's iri.
+    G.graph['vocabulary'] keeps the labels of the terms (classes, properties, concepts), so a
+    projection of a query's triples can reuse them (`vocabulary=`).
     """
-    index = _Index(graph)
+    index = _Index(triples_of(graph), vocabulary)
     return _Projector(index, keep_nary=keep_nary, lang=lang).run()
 
 
@@ -362,6 +414,11 @@ class _Projector:
         g = nx.MultiDiGraph()
         g.graph["sources"] = {k: self.sources[k] for k in sorted(self.sources)}
         g.graph["keep_nary"] = self.keep_nary
+        g.graph["vocabulary"] = {
+            iri: {k: list(v) for k, v in sorted(langs.items())}
+            for iri, langs in sorted(self.ix.labels.items())
+            if iri not in node_set and (not iri.startswith(ID) or slug_of(iri).split("/")[0] in _VOCAB_KINDS)
+        }
         for iri in node_list:
             g.add_node(iri, **self._node_attrs(iri, node_set))
 
@@ -372,8 +429,8 @@ class _Projector:
                 edges.extend(self._tenure_edge(t, node_set))
             for part in participations:
                 edges.extend(self._participation_edges(part, node_set))
-            for u, v, key, _ in edges:
-                if key in ("chair", "co-chair"):
+            for u, v, _, attrs in edges:
+                if attrs.get("role_key") in ("chair", "co-chair"):
                     covered.add((v, "chair", u))   # ip5:chair meeting->person says the same
         inverses = self._inverse_pairs()
         present: set[tuple[str, str, str]] = set()
@@ -470,7 +527,9 @@ class _Projector:
             "on_behalf_of": self.ix.label(behalf, self.lang) if behalf else "",
             "capacity": "; ".join(self._lit_values(part, IP5 + "capacity")),
         })
-        out = [(who, meeting, role, attrs)]
+        attrs["role_key"] = role
+        key = {"chair": "chaired", "co-chair": "co-chaired"}.get(role, f"attended-as-{role}")
+        out = [(who, meeting, key, attrs)]
         if behalf in nodes and behalf != who:
             extra = self._record_attrs(part)
             extra.update({"label": "stood in for", "prop": PARTICIPATION,
@@ -596,6 +655,41 @@ def induced(g: nx.MultiDiGraph, keep: Iterable[str]) -> nx.MultiDiGraph:
     return sub
 
 
+# -- queries as graphs ---------------------------------------------------------------------
+
+def record_endpoints(g: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
+    """Collapsed record IRI (tenure, participation) -> the two nodes its edge joins."""
+    found: dict[str, tuple[str, str]] = {}
+    for u, v, _, attrs in iter_edges_sorted(g):
+        iri = attrs.get("iri")
+        if iri and iri not in found:
+            found[iri] = (u, v)
+    return found
+
+
+def select_graph(g: nx.MultiDiGraph, iris: Iterable[str]) -> nx.MultiDiGraph:
+    """The entities a SELECT result names and the edges among them (records map to their ends)."""
+    ends = record_endpoints(g)
+    keep: set[str] = set()
+    for iri in iris:
+        if iri in g:
+            keep.add(iri)
+        elif iri in ends:
+            keep.update(ends[iri])
+    return induced(g, keep)
+
+
+def construct_graph(g: nx.MultiDiGraph, triples: Iterable[Any]) -> nx.MultiDiGraph:
+    """A CONSTRUCT result's own triples, projected; entities keep their full-graph details."""
+    sub = project(list(triples), keep_nary=g.graph.get("keep_nary", False),
+                  vocabulary=g.graph.get("vocabulary"))
+    for n in sub:
+        if n in g:
+            sub.nodes[n].update(g.nodes[n])
+    sub.graph["sources"] = {**g.graph.get("sources", {}), **sub.graph.get("sources", {})}
+    return sub
+
+
 # -- analytics ------------------------------------------------------------------------------
 
 BETWEENNESS_EXACT_MAX = 2000
@@ -716,8 +810,9 @@ def phrase(step: Step) -> str:
     """The verb phrase of one hop ('chaired {}', 'was hosted by'); '{}' marks the other end."""
     key = _base_key(step.key)
     label = step.attrs.get("label", humanize(key))
-    if step.attrs.get("prop") == IP5 + "Participation" and key in ROLE_EDGES:
-        fwd, back = ROLE_EDGES[key][1:]
+    role = step.attrs.get("role_key")
+    if role in ROLE_EDGES:
+        fwd, back = ROLE_EDGES[role][1:]
     elif key in PHRASES:
         fwd, back = PHRASES[key]
     elif label.endswith(" by"):
