@@ -241,24 +241,31 @@ def _with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
 # ---------------------------------------------------------------- queries against an endpoint
 
 
-def _outer_group(tokens: list[tuple[str, str, int]], form: str) -> int | None:
-    """The text offset just after the '{' that opens the query's outermost WHERE group."""
+def _outer_group(tokens: list[tuple[str, str, int]]) -> int | None:
+    """The text offset just after the '{' that opens the query's outermost WHERE group.
+
+    That is the '{' after a top-level WHERE keyword; without one (`SELECT ?x { ... }`,
+    `ASK { ... }`), the first top-level '{'. A CONSTRUCT template always has WHERE after it.
+    """
     depth = 0
+    first = None
     after_where = False
     for kind, value, start in tokens:
         if kind == "word" and depth == 0 and value.upper() == "WHERE":
             after_where = True
-        if kind == "other" and value == "{":
-            if depth == 0 and (after_where or form != "CONSTRUCT"):
-                return start + 1
+        elif kind == "other" and value == "{":
+            if depth == 0:
+                if after_where:
+                    return start + 1
+                if first is None:
+                    first = start + 1
             depth += 1
         elif kind == "other" and value == "}":
             depth -= 1
-    return None
+    return None if any(k == "word" and v.upper() == "WHERE" for k, v, _ in tokens) else first
 
 
-def bind_text(text: str, bindings: dict[str, object], form: str = "SELECT",
-              source: str = "<query>") -> str:
+def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -> str:
     """The query text with its parameters bound, for a server that takes text only.
 
     The parameters go into a VALUES block at the start of the outermost WHERE group, so they are
@@ -276,7 +283,7 @@ def bind_text(text: str, bindings: dict[str, object], form: str = "SELECT",
         if kind == "word" and value.upper() == "FROM" and nxt[1] == loaded:
             cuts.append((start, nxt[2] + len(nxt[1])))
     if bindings:
-        at = _outer_group(tokens, form)
+        at = _outer_group(tokens)
         if at is None:
             raise UsageError(f"{source}: parameters need a query with a WHERE clause")
         names = list(bindings)
@@ -339,7 +346,7 @@ class RemoteEngine:
                      {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
     def run(self, prepared: sparql.Prepared) -> Result:
-        text = bind_text(prepared.text, prepared.bindings, prepared.form, prepared.source)
+        text = bind_text(prepared.text, prepared.bindings, prepared.source)
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
         try:
             resp = self._post(text, GRAPH_ACCEPT if graph_form else SELECT_ACCEPT)

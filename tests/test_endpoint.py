@@ -1,0 +1,503 @@
+"""Serving, pushing and remote queries against real Oxigraph servers on 127.0.0.1.
+
+Every server here is started on a free loopback port and stopped in a fixture finalizer.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import ip5graph
+from ip5graph import endpoint as ep
+from ip5graph import sparql
+from ip5graph.errors import QueryError, UsageError
+from ip5graph.store import Inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = sparql.catalogue()
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+# ---------------------------------------------------------------- helpers and fixtures
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, proc: subprocess.Popen | None = None, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def oxigraph_server(tmp_path):
+    """A read-write `oxigraph serve` on a fresh on-disk store; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([ep.oxigraph_executable(), "serve", "--location", str(tmp_path / "db"),
+                             "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def local(cache):
+    """The embedded engine over the bundled graph."""
+    return ip5graph.open(cache_dir=cache)
+
+
+def fetch(method: str, url: str, body: bytes | None = None, headers: dict | None = None):
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with NO_PROXY.open(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def graph_triples(base: str, graph: str) -> set[ox.Triple]:
+    status, body = fetch("GET", f"{base}/store?graph={urllib.parse.quote(graph, safe='')}",
+                        headers={"Accept": "application/n-triples"})
+    if status == 404:
+        return set()
+    assert status == 200, body
+    return {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def file_triples(path: Path) -> set[ox.Triple]:
+    """The file's triples as a store gives them back (Oxigraph writes numbers canonically: 95.0 -> 95)."""
+    store = ox.Store()
+    store.load(path.read_bytes(), format=ox.RdfFormat.TURTLE)
+    return {q.triple for q in store}
+
+
+def same_answer(a, b) -> bool:
+    if a.form == "ASK":
+        return a.boolean == b.boolean
+    if a.is_graph:
+        return set(a.triples) == set(b.triples)
+    return a.variables == b.variables and Counter(a.rows) == Counter(b.rows)
+
+
+# ---------------------------------------------------------------- parameter binding (no server)
+
+def test_bind_text_puts_values_in_the_outer_where_group():
+    text = "SELECT ?o ?l WHERE { ?o <http://x/p> ?l { SELECT ?z WHERE { ?z ?q ?r } } }"
+    out = ep.bind_text(text, {"o": ox.NamedNode("http://x/a")})
+    assert out.startswith('SELECT ?o ?l WHERE { VALUES (?o) { (<http://x/a>) } ')
+    assert out.count("VALUES") == 1
+
+
+def test_bind_text_skips_the_construct_template():
+    text = "CONSTRUCT { ?m ?p ?o } WHERE { ?m ?p ?o }"
+    out = ep.bind_text(text, {"m": ox.NamedNode("http://x/m")})
+    assert out == "CONSTRUCT { ?m ?p ?o } WHERE { VALUES (?m) { (<http://x/m>) }  ?m ?p ?o }"
+
+
+def test_bind_text_escapes_hostile_text():
+    """A string parameter cannot end the literal and inject SPARQL: it stays one literal."""
+    evil = 'x" } } ; DROP ALL ; SELECT * { ?s ?p "'
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(evil)))
+    text = "SELECT ?s ?v WHERE { ?s <http://x/p> ?v }"
+    bound = ep.bind_text(text, {"v": ox.Literal(evil)})
+    rows = list(store.query(bound))
+    assert [r["s"] for r in rows] == [ox.NamedNode("http://x/s")]
+    assert sparql.check_safe(bound) == "SELECT"
+
+
+def test_bind_text_without_where_keyword():
+    out = ep.bind_text("ASK { ?s ?p ?o }", {"s": ox.NamedNode("http://x/s")})
+    assert out == "ASK { VALUES (?s) { (<http://x/s>) }  ?s ?p ?o }"
+    with pytest.raises(UsageError, match="WHERE"):
+        ep.bind_text("DESCRIBE ?s", {"s": ox.NamedNode("http://x/s")})
+
+
+def test_bind_text_drops_from_the_loaded_graph_only():
+    text = f"SELECT ?s FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    assert ep.bind_text(text, {}) == "SELECT ?s  WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_bound_text_gives_the_substituted_answer(local, query):
+    """Binding by VALUES (for servers) answers as pyoxigraph's substitution does, on every query."""
+    prepared = sparql.prepare_named(query, query.example_bindings())
+    expected = local.run(prepared)
+    bound = sparql.Prepared(ep.bind_text(prepared.text, prepared.bindings), {},
+                            prepared.source, prepared.form)
+    got = local.run(bound)
+    assert same_answer(expected, got)
+    assert len(got) > 0
+
+
+def test_remote_needs_a_url_and_checks_options():
+    with pytest.raises(UsageError, match="--endpoint"):
+        ep.remote()
+    with pytest.raises(UsageError, match="http"):
+        ep.remote("ftp://127.0.0.1/x")
+    with pytest.raises(UsageError, match="--password"):
+        ep.remote("http://127.0.0.1:1", user="u")
+    r = ep.remote("http://127.0.0.1:7878/")
+    assert (r.query_url, r.store_url) == ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/store")
+    r = ep.remote(query_url="http://127.0.0.1:3030/ds/sparql", store_url="http://127.0.0.1:3030/ds/data")
+    assert r.store_url.endswith("/ds/data")
+    assert "secret" not in repr(ep.remote("http://127.0.0.1:1", user="u", password="secret"))
+
+
+def test_plan_push_one_graph_per_file_with_exact_counts():
+    files = list(Inputs.default().files)
+    plan = ep.plan_push(files)
+    assert [u.iri for u in plan] == [ep.GRAPH_BASE + f.stem for f in files]
+    for upload, path in zip(plan, files):
+        assert upload.triples == len(file_triples(path)) > 0
+        sent = ox.Store()
+        sent.load(upload.body, format=ox.RdfFormat.N_TRIPLES)
+        assert {q.triple for q in sent} == file_triples(path)
+
+
+def test_plan_push_refuses_two_files_with_one_graph_name(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for d in ("a", "b"):
+        (tmp_path / d / "people.ttl").write_text("<http://x/s> <http://x/p> <http://x/o> .\n")
+    with pytest.raises(UsageError, match="--graph"):
+        ep.plan_push([tmp_path / "a" / "people.ttl", tmp_path / "b" / "people.ttl"])
+
+
+def test_plan_push_stops_on_a_broken_file_before_sending(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://x/s> <http://x/p> .\n")
+    with pytest.raises(ip5graph.errors.DataError, match=r"bad\.ttl:1:"):
+        ep.plan_push([bad])
+
+
+# ---------------------------------------------------------------- push to a real Oxigraph server
+
+def test_push_puts_each_file_in_its_graph_and_verifies(oxigraph_server):
+    files = list(Inputs.default().files)
+    r = ep.remote(oxigraph_server)
+    seen = []
+    pushed = ep.push(r, ep.plan_push(files), on_graph=seen.append)
+    assert seen == pushed and all(p.created for p in pushed)
+    for path, p in zip(files, pushed):
+        assert p.iri == ep.GRAPH_BASE + path.stem
+        assert p.triples == ep.count_triples(r, p.iri) == len(file_triples(path))
+        assert graph_triples(oxigraph_server, p.iri) == file_triples(path)
+    # a second push replaces, it does not add
+    again = ep.push(r, ep.plan_push(files))
+    assert [p.triples for p in again] == [p.triples for p in pushed]
+    assert not any(p.created for p in again)
+
+
+def test_push_replaces_a_graph_whole(oxigraph_server, tmp_path):
+    r = ep.remote(oxigraph_server)
+    f = tmp_path / "people.ttl"
+    f.write_text("".join(f"<http://x/old{i}> <http://x/p> {i} .\n" for i in range(50)))
+    ep.push(r, ep.plan_push([f]))
+    f.write_text("<http://x/new> <http://x/p> 1 .\n")
+    (p,) = ep.push(r, ep.plan_push([f]))
+    assert p.triples == 1
+    assert graph_triples(oxigraph_server, ep.GRAPH_BASE + "people") == file_triples(f)
+
+
+def test_push_into_one_graph(oxigraph_server, local):
+    r = ep.remote(oxigraph_server)
+    iri = "https://example.org/ip5"
+    (p,) = ep.push(r, ep.plan_push(list(Inputs.default().files), iri))
+    n = local.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    assert p.triples == int(n.value)
+    assert ep.count_triples(r, iri) == p.triples
+
+
+def test_push_reports_progress_in_bytes(oxigraph_server):
+    plan = ep.plan_push(list(Inputs.default().files))
+    total = sum(len(u.body) for u in plan)
+    calls = []
+    ep.push(ep.remote(oxigraph_server), plan, progress=lambda done, tot: calls.append((done, tot)))
+    assert calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert len(calls) >= len(plan)
+
+
+def test_push_fails_loudly_when_the_count_does_not_match(oxigraph_server, tmp_path):
+    """Graphs go to one server, but the count comes from another (empty) one: a mismatch."""
+    f = tmp_path / "people.ttl"
+    f.write_text("<http://x/s> <http://x/p> 1 .\n<http://x/s> <http://x/p> 2 .\n")
+    port = free_port()
+    other = subprocess.Popen([ep.oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, other)
+        r = ep.remote(query_url=f"http://127.0.0.1:{port}/query", store_url=oxigraph_server + "/store")
+        with pytest.raises(ep.PushVerificationError, match="sent 2 triples but the endpoint holds 0"):
+            ep.push(r, ep.plan_push([f]))
+    finally:
+        stop(other)
+
+
+def test_push_needs_a_store_url():
+    r = ep.remote(query_url="http://127.0.0.1:1/sparql")
+    with pytest.raises(UsageError, match="--store-url"):
+        ep.push(r, ep.plan_push(list(Inputs.default().files)[:1]))
+
+
+# ---------------------------------------------------------------- remote queries
+
+@pytest.fixture()
+def pushed_server(oxigraph_server):
+    r = ep.remote(oxigraph_server)
+    plan = ep.plan_push(list(Inputs.default().files))
+    ep.push(r, plan)
+    return oxigraph_server, [u.iri for u in plan]
+
+
+def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
+    """One named graph per file on the server; the protocol's default-graph-uri merges them."""
+    base, graphs = pushed_server
+    engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
+    for query in QUERIES:
+        prepared = sparql.prepare_named(query, query.example_bindings())
+        expected, got = local.run(prepared), engine.run(prepared)
+        assert same_answer(expected, got), query.name
+        assert len(got) > 0, query.name
+
+
+def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
+    base, graphs = pushed_server
+    engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
+    from ip5graph.results import GRAPH_FORMATS, SELECT_FORMATS
+
+    for name in ("04-office-heads", "18-meeting-graph"):
+        query = sparql.find(name, QUERIES)
+        prepared = sparql.prepare_named(query, query.example_bindings())
+        expected, got = local.run(prepared), engine.run(prepared)
+        formats = GRAPH_FORMATS if got.is_graph else SELECT_FORMATS
+        for fmt in formats:
+            if not got.is_graph and fmt not in ("table", "md"):
+                # row order is the ORDER BY's, identical on both sides
+                assert got.serialize(fmt) == expected.serialize(fmt), (name, fmt)
+            elif fmt in ("ttl", "nt", "jsonld"):
+                assert got.serialize(fmt) == expected.serialize(fmt), (name, fmt)
+        # the table shows labels fetched from the endpoint, not IRIs
+        assert got.to_table(200) == expected.to_table(200)
+
+
+def test_remote_query_without_the_graph_in_the_default_graph_finds_nothing(pushed_server):
+    """The server's default graph is empty here: the endpoint decides the dataset, not us."""
+    base, _ = pushed_server
+    result = ep.RemoteEngine(ep.remote(base)).run(sparql.resolve("01-offices", {}))
+    assert len(result) == 0
+
+
+def test_remote_syntax_error_is_one_line(pushed_server):
+    base, _ = pushed_server
+    engine = ep.RemoteEngine(ep.remote(base))
+    with pytest.raises(QueryError) as err:
+        engine.run(sparql.Prepared("SELECT ?x WHERE { ?x ?y }", {}, "<query>", "SELECT"))
+    assert "\n" not in str(err.value) and "HTTP 400" in str(err.value)
+
+
+def test_connection_refused_is_one_line():
+    engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{free_port()}"))
+    with pytest.raises(QueryError, match="cannot connect") as err:
+        engine.run(sparql.resolve("01-offices", {}))
+    assert "\n" not in str(err.value)
+
+
+def test_a_silent_server_times_out():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)  # accepts the connection, never answers
+        engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{s.getsockname()[1]}", timeout=0.5))
+        with pytest.raises(QueryError, match=r"no answer within 0\.5 s"):
+            engine.run(sparql.resolve("01-offices", {}))
+
+
+class _AuthHandler(http.server.BaseHTTPRequestHandler):
+    seen: list[str | None] = []
+
+    def do_POST(self):  # noqa: N802 - the http.server protocol
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        _AuthHandler.seen.append(self.headers.get("Authorization"))
+        if self.headers.get("Authorization") not in ("Bearer t0ken", "Basic dTpw"):
+            self.send_response(401)
+            self.end_headers()
+            self.wfile.write(b"login first")
+            return
+        body = b'{"head":{"vars":["n"]},"results":{"bindings":[]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def auth_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AuthHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _AuthHandler.seen = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_credentials_basic_bearer_and_none(auth_server, monkeypatch):
+    monkeypatch.delenv(ep.TOKEN_ENV, raising=False)
+    prepared = sparql.Prepared("SELECT ?n WHERE { ?s ?p ?n }", {}, "<query>", "SELECT")
+    with pytest.raises(QueryError, match=r"HTTP 401: login first \(log in with"):
+        ep.RemoteEngine(ep.remote(auth_server)).run(prepared)
+    assert len(ep.RemoteEngine(ep.remote(auth_server, user="u", password="p")).run(prepared)) == 0
+    monkeypatch.setenv(ep.TOKEN_ENV, "t0ken")
+    assert len(ep.RemoteEngine(ep.remote(auth_server)).run(prepared)) == 0
+    assert _AuthHandler.seen == [None, "Basic dTpw", "Bearer t0ken"]
+
+
+# ---------------------------------------------------------------- serve
+
+@pytest.fixture(scope="module")
+def served(cache):
+    """endpoint.Server over the CLI's cached store, on a free port."""
+    server = ep.Server(ep.store_location(Inputs.default(), cache), "127.0.0.1", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_serve_answers_a_plain_http_client(served, local):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    status, body = fetch("GET", f"{served.url}/query?{urllib.parse.urlencode({'query': query})}",
+                        headers={"Accept": "application/sparql-results+json"})
+    assert status == 200
+    n = local.query(query).rows[0][0].value
+    assert b'"value":"%s"' % n.encode() in body
+
+
+def test_serve_answers_every_named_query_as_embedded(served, local):
+    engine = ep.RemoteEngine(ep.remote(served.url))
+    for query in QUERIES:
+        prepared = sparql.prepare_named(query, query.example_bindings())
+        assert same_answer(local.run(prepared), engine.run(prepared)), query.name
+
+
+def test_serve_has_a_query_page_without_cdn(served):
+    status, body = fetch("GET", served.url + "/")
+    assert status == 200 and b"yasgui" in body.lower()
+    assert b"https://" not in body and b"//unpkg" not in body
+
+
+def test_serve_refuses_updates_and_graph_writes(served, local):
+    status, body = fetch("POST", served.url + "/update", b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
+                        {"Content-Type": "application/sparql-update"})
+    assert status == 403 and b"read-only" in body
+    status, _ = fetch("PUT", served.url + "/store?graph=http://x/g", b"<http://x/s> <http://x/p> 1 .",
+                     {"Content-Type": "application/n-triples"})
+    assert status == 403
+    assert ep.RemoteEngine(ep.remote(served.url)).run(
+        sparql.prepare_text("ASK { <http://x/s> ?p ?o }", {})).boolean is False
+
+
+def test_serve_on_a_taken_port_says_so(served):
+    other = ep.Server(served.location, "127.0.0.1", served.port)
+    with pytest.raises(ep.EndpointError, match=f"port {served.port} on 127.0.0.1 is already in use"):
+        other.start()
+    assert other.process is None  # never started
+
+
+def test_serve_reports_a_server_that_dies_at_once(tmp_path, cache):
+    """A store the server cannot open: the child's own message, in one line."""
+    (tmp_path / "notastore").mkdir()
+    (tmp_path / "notastore" / "CURRENT").write_text("garbage\n")
+    server = ep.Server(tmp_path / "notastore", "127.0.0.1", free_port())
+    with pytest.raises(ep.EndpointError, match="stopped at once") as err:
+        server.start()
+    assert "\n" not in str(err.value)
+
+
+def test_server_stops_with_its_parent(cache, tmp_path):
+    """A SIGKILLed ip5graph does not leave the Oxigraph server running (Linux death signal)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    port = free_port()
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from ip5graph import endpoint as ep\n"
+        f"s = ep.Server(Path({str(ep.store_location(Inputs.default(), cache))!r}), '127.0.0.1', {port})\n"
+        "s.start()\n"
+        "print(s.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        child = int(parent.stdout.readline())
+        wait_listening(port)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            with open(f"/proc/{child}/stat") as f:
+                if f.read().split()[2] == "Z":  # reaped by init soon; already dead
+                    break
+            time.sleep(0.1)
+        else:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the server outlived its parent")
+    finally:
+        stop(parent)
