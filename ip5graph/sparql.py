@@ -331,9 +331,9 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
     bindings = {}
     for p in query.params:
         if p.name not in params:
-            example = f" (e.g. --param {p.name}={p.example})" if p.example else ""
-            raise UsageError(f"query {query.name} needs --param {p.name}=VALUE: "
-                             f"{p.description or _TYPE_HINT[p.type]}{example}")
+            value = p.example or p.type.upper()
+            raise UsageError(f"query {query.name} needs a parameter: --param {p.name}={value} "
+                             f"({p.description or _TYPE_HINT[p.type]})")
         bindings[p.name] = convert(p.name, p.type, params[p.name])
     form = check_safe(query.text, str(query.path))
     return Prepared(query.text, bindings, str(query.path), form)

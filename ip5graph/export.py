@@ -1,0 +1,105 @@
+"""Whole-graph exports: Turtle, N-Triples, JSON-LD, RDF/XML, and TriG with one graph per source.
+
+Why pyoxigraph and not rdflib: it writes every one of these formats, quickly, and with the triples
+sorted first its output is byte-identical for the same input.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ip5graph.errors import UsageError
+from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
+from ip5graph.results import prefixes_for
+from ip5graph.terms import sort_key
+
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+}
+ONTOLOGY_GRAPH = "https://w3id.org/ip5graph/graph/ontology"
+
+
+def _key(t: ox.Triple | ox.Quad) -> tuple:
+    base = (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))
+    if isinstance(t, ox.Quad):
+        return (sort_key(t.graph_name), *base)
+    return base
+
+
+def _prefixes(terms: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
+    used: set[str] = set()
+    for t in terms:
+        for x in (t.subject, t.predicate, t.object, getattr(t, "graph_name", None)):
+            if isinstance(x, ox.NamedNode):
+                used.add(x.value)
+            elif isinstance(x, ox.Literal):
+                used.add(x.datatype.value)
+    return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
+
+
+def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
+    """Each triple in the named graph of each source of its subject.
+
+    A source node's own triples go in its own graph; triples of subjects without a source
+    (the ontology and vocabularies) go in the graph <https://w3id.org/ip5graph/graph/ontology>.
+    """
+    sources: dict[object, set[str]] = {}
+    is_source = set()
+    for t in triples:
+        if t.predicate.value == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
+            sources.setdefault(t.subject, set()).add(t.object.value)
+        elif t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source"):
+            is_source.add(t.subject)
+    quads = []
+    for t in triples:
+        if t.subject in is_source and isinstance(t.subject, ox.NamedNode):
+            graphs = {t.subject.value}
+        else:
+            graphs = sources.get(t.subject) or {ONTOLOGY_GRAPH}
+        for g in graphs:
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)))
+    return quads
+
+
+def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:
+    """The graph in one of FORMATS, sorted, with the prefixes it uses."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format '{fmt}'; use one of {', '.join(FORMATS)}")
+    items: list[ox.Triple] = sorted(set(triples), key=_key)
+    data: list = source_graphs(items) if fmt == "trig" else items
+    data.sort(key=_key)
+    prefixes = _prefixes(data) if fmt in ("ttl", "trig", "xml") else None
+    return ox.serialize(data, format=FORMATS[fmt], prefixes=prefixes)
+
+
+def triples_of(store: ox.Store) -> list[ox.Triple]:
+    """The default-graph triples of a store."""
+    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{path}: no such directory: {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

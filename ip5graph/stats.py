@@ -1,0 +1,45 @@
+"""Counts that describe the graph: triples, instances per class, sources and citations per tier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ip5graph import sparql
+from ip5graph.namespaces import sparql_prefixes
+from ip5graph.results import Result
+
+CLASS_COUNTS = sparql_prefixes() + """
+SELECT ?class (COUNT(DISTINCT ?node) AS ?instances)
+WHERE { ?node a ?class }
+GROUP BY ?class
+ORDER BY DESC(?instances) ?class
+"""
+
+TIER_COUNTS = sparql_prefixes() + """
+SELECT ?tier (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?node) AS ?citingNodes)
+WHERE {
+  ?source a ip5:Source .
+  OPTIONAL { ?source ip5:tier ?tier }
+  OPTIONAL { ?node dcterms:source ?source }
+}
+GROUP BY ?tier
+ORDER BY DESC(?sources) ?tier
+"""
+
+TRIPLES = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
+
+
+@dataclass
+class Stats:
+    triples: int
+    classes: Result
+    tiers: Result
+
+
+def stats(kg: object) -> Stats:
+    """Run the three counting queries on a KnowledgeGraph."""
+    def run(text: str, name: str) -> Result:
+        return kg.run(sparql.Prepared(text, {}, f"<stats:{name}>", sparql.check_safe(text)))  # type: ignore[attr-defined]
+
+    total = run(TRIPLES, "triples").rows[0][0]
+    return Stats(int(total.value) if total is not None else 0, run(CLASS_COUNTS, "classes"), run(TIER_COUNTS, "tiers"))
