@@ -166,15 +166,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- export
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.export import FORMATS
-
     p = sub.add_parser(
         "export", help="write the whole graph as ttl, nt, jsonld, xml or trig", formatter_class=_formatter,
         description="Write the ontology plus graph data in one RDF format, sorted (the same input gives "
                     "the same bytes). TriG puts each triple in the named graph of its subject's source.",
         epilog="examples:\n  ip5graph export --format nt -o ip5.nt\n  ip5graph export --format trig > ip5.trig",
     )
-    p.add_argument("-f", "--format", choices=list(FORMATS), default="ttl", help="output format (default ttl)")
+    p.add_argument("-f", "--format", choices=("ttl", "nt", "jsonld", "xml", "trig"), default="ttl",
+                   help="output format (default ttl)")
     p.add_argument("-o", "--output", type=Path, help="file to write (atomically); default stdout")
     _data_option(p)
 

@@ -7,12 +7,8 @@ object rows). Writers are pure functions of the result, so both engines print th
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -27,16 +23,21 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld", "table", "md")
 FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld")
 
 
-@dataclass
 class Result:
     """What a query returned: rows of terms (SELECT), a boolean (ASK) or triples (graph forms)."""
 
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    labeller: Labeller | None = field(default=None, repr=False, compare=False)
+    def __init__(self, form: str, variables: list[str] | None = None,
+                 rows: list[tuple[Term | None, ...]] | None = None, boolean: bool | None = None,
+                 triples: list[ox.Triple] | None = None, labeller: Labeller | None = None) -> None:
+        self.form = form
+        self.variables = list(variables or [])
+        self.rows = list(rows or [])
+        self.boolean = boolean
+        self.triples = list(triples or [])
+        self.labeller = labeller
+
+    def __repr__(self) -> str:
+        return f"<Result {self.form} {len(self)} {'triples' if self.is_graph else 'rows'}>"
 
     @property
     def is_graph(self) -> bool:
@@ -181,6 +182,9 @@ def to_md(result: Result) -> str:
 
 def to_csv(result: Result) -> str:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     if result.form == "ASK":
@@ -218,6 +222,8 @@ def _json_term(t: Term) -> dict[str, str]:
 
 def to_json(result: Result) -> str:
     """SPARQL 1.1 Query Results JSON."""
+    import json
+
     if result.form == "ASK":
         doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
     else:

@@ -8,12 +8,10 @@ typed terms handed to the engine (pyoxigraph `substitutions`, rdflib `initBindin
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -35,8 +33,7 @@ _TYPE_HINT = {
 }
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One `# param: NAME TYPE description` header of a named query."""
 
     name: str
@@ -45,8 +42,8 @@ class Param:
     example: str | None = None
 
 
-@dataclass(frozen=True)
-class NamedQuery:
+# NamedTuple rather than dataclass: dataclasses costs ~10 ms of import on the cold query path
+class NamedQuery(NamedTuple):
     """One queries/NN-slug.rq file: its name, headers and SPARQL text."""
 
     name: str
@@ -65,12 +62,11 @@ class NamedQuery:
         return {p.name: p.example for p in self.params if p.example is not None}
 
 
-@dataclass
-class Prepared:
+class Prepared(NamedTuple):
     """A query ready for an engine: safe text, typed bindings and where it came from."""
 
     text: str
-    bindings: dict[str, object] = field(default_factory=dict)
+    bindings: dict[str, object]
     source: str = "<query>"
     form: str = "SELECT"
 
@@ -125,6 +121,8 @@ def catalogue(folder: Path | None = None) -> list[NamedQuery]:
 
 def find(name: str, queries: list[NamedQuery] | None = None) -> NamedQuery:
     """A named query by its full name (02-heads-meetings), slug (heads-meetings) or number (2)."""
+    import difflib
+
     queries = catalogue() if queries is None else queries
     for q in queries:
         if name in (q.name, q.slug) or (name.isdigit() and q.name.split("-", 1)[0].isdigit()
@@ -246,6 +244,8 @@ def _expand_iri(value: str) -> str | None:
 
 def convert(name: str, type_: str, value: object) -> object:
     """A parameter value as a pyoxigraph term of the declared type; UsageError when ill-typed."""
+    import datetime
+
     if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
         return value
     bad = UsageError(f"parameter '{name}' must be {_TYPE_HINT[type_]}; got {value!r}")
@@ -289,6 +289,8 @@ def convert(name: str, type_: str, value: object) -> object:
 
 def guess_type(value: object) -> str:
     """The type of a parameter of an ad-hoc query, from the look of its value."""
+    import datetime
+
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):

@@ -9,15 +9,13 @@ the old complete store or the new complete store, never half of one. Queries ope
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -33,8 +31,13 @@ _STORE_VERSION = b"ip5graph-store-1"
 _GRACE_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class Inputs:
+try:  # the blake2 module alone: hashlib would also load OpenSSL (a few ms on every cold query)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - non-CPython
+    from hashlib import blake2b
+
+
+class Inputs(NamedTuple):
     """The files one graph is made of: ontology (without shapes) plus graph data."""
 
     files: tuple[Path, ...]
@@ -53,7 +56,7 @@ class Inputs:
 
     def fingerprint(self) -> str:
         """A hash of the files' names and bytes: the cache key of the store."""
-        h = hashlib.blake2b(_STORE_VERSION, digest_size=16)
+        h = blake2b(_STORE_VERSION, digest_size=16)
         h.update(ox.__version__.encode())
         for path in self.files:
             h.update(b"\0" + path.name.encode() + b"\0")
