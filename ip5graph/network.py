@@ -612,6 +612,17 @@ def resolve(g: nx.MultiDiGraph, name: str) -> str:
     raise EntityNotFound(f"no entity called '{name}'")
 
 
+def resolve_quiet(g: nx.MultiDiGraph, name: str) -> str | None:
+    """resolve(), also taking prefixed names (meeting:heads-2021), or None instead of an error."""
+    kind, sep, local = name.partition(":")
+    if sep and not local.startswith("//") and f"{ID}{kind}/{local}" in g:
+        return f"{ID}{kind}/{local}"
+    try:
+        return resolve(g, name)
+    except EntityNotFound:
+        return None
+
+
 def _undirected_adjacency(g: nx.MultiDiGraph) -> dict[str, list[str]]:
     adj: dict[str, set[str]] = {n: set() for n in g}
     for u, v in g.edges():
@@ -748,7 +759,7 @@ def top_entities(g: nx.MultiDiGraph, n: int = 10, *, seed: int = 0) -> list[dict
     btw = betweenness_centrality(g, seed=seed)
     ranked = sorted(g.nodes, key=lambda v: (-btw.get(v, 0.0), -deg.get(v, 0.0), g.nodes[v]["label"], v))
     return [
-        {"slug": g.nodes[v]["slug"], "label": g.nodes[v]["label"], "class": g.nodes[v]["cls_label"],
+        {"iri": v, "slug": g.nodes[v]["slug"], "label": g.nodes[v]["label"], "class": g.nodes[v]["cls_label"],
          "betweenness": round(btw.get(v, 0.0), 4), "degree": round(deg.get(v, 0.0), 4)}
         for v in ranked[:n]
     ]
