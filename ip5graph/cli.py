@@ -167,14 +167,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "export", help="write the whole graph as ttl, nt, jsonld, xml or trig", formatter_class=_formatter,
+        "export", help="write the whole graph as ttl, nt, jsonld, xml or trig, or the network as graphml, gexf "
+                       "or csv", formatter_class=_formatter,
         description="Write the ontology plus graph data in one RDF format, sorted (the same input gives "
-                    "the same bytes). TriG puts each triple in the named graph of its subject's source.",
-        epilog="examples:\n  ip5graph export --format nt -o ip5.nt\n  ip5graph export --format trig > ip5.trig",
+                    "the same bytes). TriG puts each triple in the named graph of its subject's source. "
+                    "graphml/gexf/csv write the entity network instead (with the whole-graph view's positions, "
+                    "for Gephi; csv: nodes.csv and edges.csv with neo4j-admin import headers, into -o FOLDER).",
+        epilog="examples:\n  ip5graph export --format nt -o ip5.nt\n  ip5graph export --format trig > ip5.trig\n"
+               "  ip5graph export --format gexf -o ip5.gexf\n  ip5graph export --format csv -o neo4j-import/",
     )
-    p.add_argument("-f", "--format", choices=("ttl", "nt", "jsonld", "xml", "trig"), default="ttl",
-                   help="output format (default ttl)")
-    p.add_argument("-o", "--output", type=Path, help="file to write (atomically); default stdout")
+    p.add_argument("-f", "--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "graphml", "gexf", "csv"),
+                   default="ttl", help="output format (default ttl)")
+    p.add_argument("-o", "--output", type=Path, help="file (csv: folder) to write atomically; default stdout")
     _data_option(p)
 
 
@@ -182,6 +186,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ip5graph.export import export_text, triples_of, write_atomically
     from ip5graph.store import Inputs, load_memory
 
+    if args.format in ("graphml", "gexf", "csv"):
+        from ip5graph.api import open as open_graph
+        from ip5graph.netviews import export_network
+
+        files = export_network(open_graph(data=args.data), args.format, args.output)
+        if args.output is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(next(iter(files.values())))
+        return 0
     data = export_text(triples_of(load_memory(Inputs.default(args.data))), args.format)
     if args.output:
         write_atomically(args.output, data)
@@ -205,17 +218,23 @@ def _add_stats(sub: argparse._SubParsersAction) -> None:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from ip5graph.api import open as open_graph
+    from ip5graph.netviews import central
     from ip5graph.stats import stats
 
-    s = stats(open_graph(data=args.data))
+    kg = open_graph(data=args.data)
+    s = stats(kg)
+    top = central(kg, 10)
     if args.format == "table":
         _out(f"triples: {s.triples}\n\nnodes per class\n")
         _out(s.classes.to_table())
         _out("\nsources per tier\n")
         _out(s.tiers.to_table())
+        _out("\nmost central entities (betweenness in the entity network)\n")
+        _out(top.to_table())
     else:
         _out(s.classes.serialize(args.format))
         _out(s.tiers.serialize(args.format))
+        _out(top.serialize(args.format))
     return 0
 
 
@@ -245,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, add, run in COMMANDS:
+    from ip5graph.cli_graph import COMMANDS as GRAPH_COMMANDS  # view, path, build (imports this module)
+
+    for name, add, run in COMMANDS + GRAPH_COMMANDS:
         add(sub)
         sub.choices[name].set_defaults(func=run)
     return parser
