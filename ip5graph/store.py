@@ -137,9 +137,10 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
     link = store_path(inputs, root)
     stores = link.parent
     stores.mkdir(parents=True, exist_ok=True)
-    target = Path(tempfile.mkdtemp(prefix=link.name + ".", dir=stores))
+    work = Path(tempfile.mkdtemp(prefix=f".build-{link.name}.", dir=stores))
+    target = stores / f"{link.name}.{os.getpid()}-{os.urandom(4).hex()}"
     try:
-        store = ox.Store(str(target))
+        store = ox.Store(str(work / "db"))
         for path in inputs.files:
             try:
                 store.load(_read(path), format=ox.RdfFormat.TURTLE)
@@ -147,6 +148,8 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
                 raise DataError(syntax_message(path, e)) from None
         store.optimize()
         store.flush()
+        # a checkpoint copy has no write-ahead log to replay: it opens faster read-only
+        store.backup(str(target))
         del store
         tmp_link = stores / f".{link.name}.{os.getpid()}.{time.monotonic_ns()}.link"
         os.symlink(target.name, tmp_link)
@@ -154,6 +157,8 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     _prune(stores)
     return target
 
@@ -181,6 +186,7 @@ def _prune(stores: Path) -> None:
                     os.unlink(e.path)  # dangling
                 continue
             if e.is_dir() and e.name not in live and now - e.stat().st_mtime > _GRACE_SECONDS:
+                # unreferenced: replaced stores, and builds that crashed (.build-*)
                 shutil.rmtree(e.path, ignore_errors=True)
         except OSError:
             continue
