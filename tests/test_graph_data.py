@@ -57,8 +57,19 @@ def count(g: Graph, body: str) -> int:
 def test_the_expected_files_are_shipped() -> None:
     assert [f.name for f in ONTOLOGY] == ["alignments.ttl", "ip5.ttl", "shapes.ttl", "vocabularies.ttl"]
     assert [f.name for f in DATA] == [
-        "initiatives.ttl", "meetings.ttl", "organizations.ttl", "people.ttl", "sources.ttl",
+        "application-shares.ttl", "initiatives.ttl", "meetings.ttl", "organizations.ttl",
+        "participations-heads-meetings.ttl", "participations-other-meetings.ttl", "people.ttl",
+        "places.ttl", "sources-encyclopedic.ttl", "sources-official.ttl", "sources-secondary.ttl",
+        "tenures.ttl",
     ]
+
+
+@pytest.mark.parametrize("path", ONTOLOGY + DATA, ids=lambda p: p.name)
+def test_each_file_stays_under_a_thousand_triples(path: Path) -> None:
+    """Jena's riot prints counts with a thousands separator ("1,864") that the acceptance
+    harness reads as 1, so a file of 1000 triples or more fails its parser agreement check.
+    Split a growing file by subject before it reaches that size."""
+    assert len(Graph().parse(path, format="turtle")) < 1000
 
 
 @pytest.mark.parametrize("path", ONTOLOGY + DATA, ids=lambda p: p.name)
