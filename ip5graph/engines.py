@@ -52,8 +52,10 @@ class OxigraphEngine:
             return self._result(answer, prepared.form)
         except SyntaxError as e:
             raise _oxigraph_syntax(prepared, e) from None
-        except OSError as e:
-            raise QueryError(f"{prepared.source}: query failed: {e}") from None
+        except (OSError, RuntimeError, ValueError) as e:
+            if "SELECT projection" in str(e):
+                raise _oxigraph_syntax(prepared, e) from None
+            raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
     def _result(self, answer: object, form: str) -> Result:
         if isinstance(answer, ox.QueryBoolean):
@@ -81,7 +83,7 @@ class OxigraphEngine:
         return iter(self.store.quads_for_pattern(None, None, None, None))
 
 
-def _oxigraph_syntax(prepared: sparql.Prepared, err: SyntaxError) -> QueryError | UsageError:
+def _oxigraph_syntax(prepared: sparql.Prepared, err: Exception) -> QueryError | UsageError:
     msg = str(err)
     m = re.search(r"variable \?(\w+) in its SELECT projection", msg)
     if m:

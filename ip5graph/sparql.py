@@ -355,7 +355,7 @@ def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>
 
 def resolve(target: str, params: Mapping[str, object], queries_folder: Path | None = None) -> Prepared:
     """A named query, a .rq file or SPARQL text, prepared with its parameters."""
-    looks_like_sparql = "{" in target or "\n" in target
+    looks_like_sparql = "{" in target or any(c.isspace() for c in target.strip())
     if looks_like_sparql:
         return prepare_text(target, params)
     path = Path(target)

@@ -1,0 +1,133 @@
+"""The cached Oxigraph store: keyed by content, rebuilt only on change, published atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from qhelpers import FIXTURES, ROOT
+
+from ip5graph.errors import DataError
+from ip5graph.store import Inputs, build_store, load_memory, load_rdflib, open_store, parse_errors, store_path
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    shutil.copytree(FIXTURES, d)
+    return d
+
+
+def test_fingerprint_follows_content_only(data_dir: Path) -> None:
+    a = Inputs.default([data_dir]).fingerprint()
+    assert Inputs.default([data_dir]).fingerprint() == a
+    os.utime(data_dir / "people.ttl", (1, 1))  # touching a file does not change the key
+    assert Inputs.default([data_dir]).fingerprint() == a
+    with open(data_dir / "people.ttl", "a", encoding="utf-8") as f:
+        f.write("\n# a comment changes the bytes\n")
+    assert Inputs.default([data_dir]).fingerprint() != a
+
+
+def test_store_is_built_once_and_reused(data_dir: Path, tmp_path: Path) -> None:
+    inputs = Inputs.default([data_dir])
+    store = open_store(inputs, tmp_path / "cache")
+    assert len(store) == sum(1 for _ in load_memory(inputs))
+    link = store_path(inputs, tmp_path / "cache")
+    first = os.readlink(link)
+    del store
+    open_store(inputs, tmp_path / "cache")
+    assert os.readlink(link) == first  # not rebuilt
+    leftovers = [p.name for p in link.parent.iterdir() if p.name.startswith(".build-")]
+    assert leftovers == []
+
+
+def test_store_rebuilt_when_data_changes(data_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    before = Inputs.default([data_dir])
+    n_before = len(open_store(before, cache))
+    (data_dir / "extra.ttl").write_text(
+        '<https://w3id.org/ip5graph/id/place/tokyo> <http://www.w3.org/2000/01/rdf-schema#label> "Tokyo"@en .\n',
+        encoding="utf-8")
+    after = Inputs.default([data_dir])
+    assert after.fingerprint() != before.fingerprint()
+    assert len(open_store(after, cache)) == n_before + 1
+
+
+def test_store_is_read_only(data_dir: Path, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    store = open_store(Inputs.default([data_dir]), tmp_path / "cache")
+    with pytest.raises((OSError, RuntimeError)):
+        store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o")))
+
+
+def test_malformed_turtle_reports_file_line_column(data_dir: Path, tmp_path: Path) -> None:
+    bad = data_dir / "broken.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e ex:f ex:g .\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        open_store(Inputs.default([data_dir]), tmp_path / "cache")
+    assert str(e.value).startswith(f"{bad}:3:")
+    with pytest.raises(DataError) as e2:
+        load_rdflib(Inputs.default([data_dir]))
+    assert str(e2.value) == str(e.value)
+    assert parse_errors([bad]) == [str(e.value)]
+    # nothing half-built is published
+    stores = tmp_path / "cache" / "stores"
+    assert not stores.exists() or not any(p.is_symlink() for p in stores.iterdir())
+
+
+def test_missing_and_unreadable_inputs(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such file or directory"):
+        Inputs.default([tmp_path / "nope"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DataError, match="no .ttl files"):
+        Inputs.default([empty])
+    if os.geteuid() != 0:  # root reads anything
+        f = tmp_path / "secret.ttl"
+        f.write_text("", encoding="utf-8")
+        f.chmod(0)
+        with pytest.raises(DataError, match="cannot read"):
+            Inputs.default([f]).fingerprint()
+
+
+def test_rdflib_loads_the_same_triples(data_dir: Path) -> None:
+    inputs = Inputs.default([data_dir])
+    assert len(load_rdflib(inputs)) == len(load_memory(inputs))
+
+
+@pytest.mark.slow
+def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> None:
+    """Two processes query in a loop while a third keeps rebuilding the same store: all succeed."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(cache))
+    reader = textwrap.dedent(f"""
+        import ip5graph
+        for i in range(25):
+            kg = ip5graph.open(data=[{str(data_dir)!r}])
+            n = kg.query("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}").rows[0][0].value
+            assert int(n) > 800, n
+            r = kg.query("03-meeting-participants", meeting="meeting:heads-2021")
+            assert len(r.rows) == 3, r.rows
+        print("ok")
+    """)
+    rebuilder = textwrap.dedent(f"""
+        from ip5graph.store import Inputs, build_store
+        inputs = Inputs.default([{str(data_dir)!r}])
+        for i in range(8):
+            build_store(inputs)
+        print("ok")
+    """)
+    build_store(Inputs.default([data_dir]), cache / "ip5graph")  # the readers start on a built store
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for code in (reader, reader, rebuilder)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert out.strip() == "ok"
