@@ -66,6 +66,8 @@ CLASS_ORDER = [
 _CLASS_RANK = {c: i for i, c in enumerate(CLASS_ORDER)}
 
 _VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme"}
+# IRIs of these kinds are never entities, even when a partial graph does not type them
+_NOT_ENTITY_KINDS = _VOCAB_KINDS | {"source", "claim", "inference", "tenure", "participation"}
 
 DATE_PROPERTIES = (
     "startDate", "endDate", "date", "seriesStartDate", "seriesEndDate", "foundingDate", "inOfficeOn",
@@ -330,7 +332,8 @@ class _Projector:
             for p, o in self.ix.terms[iri].out:
                 if _is_iri(o) and p not in (SOURCE,):
                     oi = str(o)
-                    if oi.startswith(ID) and oi not in self.ix.terms and oi not in nodes:
+                    if (oi.startswith(ID) and oi not in self.ix.terms and oi not in nodes
+                            and slug_of(oi).split("/")[0] not in _NOT_ENTITY_KINDS):
                         nodes.add(oi)
         return sorted(nodes), nary, claims, tenures, participations
 

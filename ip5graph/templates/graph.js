@@ -1,5 +1,5 @@
 /* ip5graph view: reads the JSON island, draws it with vis-network, and fills the panels.
-   Data text only ever reaches the page through textContent, never innerHTML. */
+   Data text only ever reaches the page through textContent (no HTML parsing of data). */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("ip5-data").textContent);

@@ -1,0 +1,69 @@
+"""graph_export.py: GraphML/GEXF that networkx reads back with positions; Neo4j CSV; same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+
+from ip5graph import graph_export as X
+from ip5graph import network as N
+from ip5graph import resources, views
+from ip5graph.errors import UsageError
+from ip5graph.namespaces import ID
+
+FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
+
+
+@pytest.fixture(scope="module")
+def G():
+    g = rdflib.Graph()
+    for f in [*resources.ontology_files(), FIXTURE]:
+        g.parse(f)
+    proj = N.project(g)
+    N.annotate_centrality(proj)
+    return proj
+
+
+def test_graphml_round_trip_with_positions(G):
+    pos = views.layout(G)
+    data = X.export_graph(G, "graphml", pos)["ip5graph.graphml"]
+    back = nx.read_graphml(io.BytesIO(data))
+    assert len(back) == len(G) and back.number_of_edges() == G.number_of_edges()
+    jpo = back.nodes[ID + "office/jpo"]
+    assert jpo["label_ja"] == "特許庁" and jpo["sources"] == "S00a"
+    assert (jpo["x"], jpo["y"]) == (round(pos[ID + "office/jpo"][0], 1), round(pos[ID + "office/jpo"][1], 1))
+    assert (jpo["r"], jpo["g"], jpo["b"]) == (0x1F, 0x77, 0xB4)
+
+
+def test_gexf_has_viz_and_no_date(G):
+    data = X.export_graph(G, "gexf")["ip5graph.gexf"]
+    assert b"lastmodifieddate" not in data
+    back = nx.read_gexf(io.BytesIO(data))
+    assert len(back) == len(G)
+    assert "position" in back.nodes[ID + "office/jpo"]["viz"]
+    assert data == X.export_graph(G, "gexf")["ip5graph.gexf"]
+
+
+def test_csv_for_neo4j(G):
+    files = X.export_graph(G, "csv")
+    nodes = list(csv.reader(io.StringIO(files["nodes.csv"].decode())))
+    edges = list(csv.reader(io.StringIO(files["edges.csv"].decode())))
+    assert nodes[0][:3] == ["iri:ID", ":LABEL", "label"] and "sources:string[]" in nodes[0]
+    assert edges[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
+    assert len(nodes) - 1 == len(G) and len(edges) - 1 == G.number_of_edges()
+    types = {row[2] for row in edges[1:]}
+    assert {"HEADED", "HEADED_ACTING", "CHAIRED", "HOST", "MEMBER_OF", "NEXT_MEETING"} <= types
+    labels = {row[0]: row[1] for row in nodes[1:]}
+    assert labels[ID + "office/jpo"] == "PatentOffice" and labels[ID + "person/daren-tang"] == "Person"
+    kasutani = next(r for r in nodes[1:] if r[0] == ID + "person/kasutani-toshihide")
+    assert kasutani[nodes[0].index("sources:string[]")] == "S00b;S61"
+
+
+def test_unknown_format(G):
+    with pytest.raises(UsageError):
+        X.export_graph(G, "dot")

@@ -1,0 +1,131 @@
+"""views.py: the page is self-contained, escaped, deterministic; the layout scales and is seeded."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+
+from ip5graph import network as N
+from ip5graph import resources, views
+from ip5graph.namespaces import ID
+
+FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def G() -> nx.MultiDiGraph:
+    g = rdflib.Graph()
+    for f in [*resources.ontology_files(), FIXTURE]:
+        g.parse(f)
+    return N.project(g)
+
+
+def island(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="ip5-data">(.*?)</script>', page, re.S)
+    assert m, "no JSON island"
+    return json.loads(m.group(1))
+
+
+def test_page_holds_every_node_and_edge(G):
+    data = island(views.build_html(G))
+    assert len(data["nodes"]) == len(G) == 25
+    assert len(data["edges"]) == G.number_of_edges()
+    labels = {n["label"] for n in data["nodes"]}
+    assert "Kasutani Toshihide" in labels and XSS in labels
+    assert data["langs"] == ["en", "ja", "zh", "ko"]
+    legend = [c["label"] for c in data["classes"]]
+    assert legend[:3] == ["heads of office meeting", "heads and industry meeting", "patent office"]
+    jpo = next(n for n in data["nodes"] if n["iri"] == ID + "office/jpo")
+    assert [data["sources"][i]["id"] for i in jpo["src"]] == ["S00a"]
+    edge_labels = {data["edge_labels"][e["l"]] for e in data["edges"]}
+    assert {"chaired", "headed", "headed (acting)", "hosted by", "member of"} <= edge_labels
+
+
+def test_data_text_is_escaped_and_never_raw_html(G):
+    page = views.build_html(G, title="IP5 <b>graph</b> & co")
+    assert XSS not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    assert "</script><script>alert(3)" not in page          # a comment that tries to close the island
+    assert "<title>IP5 &lt;b&gt;graph&lt;/b&gt; &amp; co</title>" in page
+    app = (views.TEMPLATES / "graph.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in app and "insertAdjacentHTML" not in app and "document.write" not in app
+    # JSON.parse gives the label back exactly
+    assert XSS in {n["label"] for n in island(page)["nodes"]}
+
+
+def test_no_external_resources(G):
+    page = views.build_html(G)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
+    assert "<script>" in page and "vis-network" in page                  # inlined, not linked
+    shared = views.build_html(G, vis_src="assets/vis-network.min.js")
+    assert '<script src="assets/vis-network.min.js"></script>' in shared
+    assert len(shared) < len(page) - 400_000
+
+
+def test_same_graph_same_bytes(G):
+    assert views.build_html(G, focus=ID + "office/jpo") == views.build_html(G, focus=ID + "office/jpo")
+    assert island(views.build_html(G, focus=ID + "office/jpo"))["focus"] is not None
+
+
+def test_json_island_escapes():
+    text = views.json_for_html({"a": "</script><!-- & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+def test_node_size_follows_centrality(G):
+    N.annotate_centrality(G)
+    data = island(views.build_html(G))
+    size = {n["iri"]: n["s"] for n in data["nodes"]}
+    assert size[ID + "meeting/heads-2021"] == max(size.values())
+    assert min(size.values()) >= 10.0
+
+
+def synthetic(n: int, seed: int = 1) -> nx.MultiDiGraph:
+    base = nx.powerlaw_cluster_graph(n, 2, 0.1, seed=seed)
+    g = nx.MultiDiGraph()
+    for v in sorted(base):
+        g.add_node(f"n{v:05d}", label=f"node {v}", labels={"en": [f"node {v}"]}, cls="c", cls_label="thing")
+    for u, v in sorted(base.edges()):
+        g.add_edge(f"n{u:05d}", f"n{v:05d}", key="link", label="link")
+    return g
+
+
+def test_layout_large_graph_is_complete_finite_seeded_and_spread():
+    g = synthetic(800)
+    pos = views.layout(g, seed=3)
+    assert sorted(pos) == sorted(g)
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
+    assert pos == views.layout(g, seed=3)
+    assert pos != views.layout(g, seed=4)
+    distinct = {(round(x), round(y)) for x, y in pos.values()}
+    assert len(distinct) > 0.95 * len(g)               # nodes do not pile up on one spot
+
+
+def test_layout_small_graph_uses_spring_and_is_seeded(G):
+    pos = views.layout(G, seed=0)
+    assert sorted(pos) == sorted(G)
+    assert pos == views.layout(G, seed=0)
+
+
+def test_write_html_is_atomic(G, tmp_path, monkeypatch):
+    out = tmp_path / "v.html"
+    out.write_text("previous", encoding="utf-8")
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(views, "build_html", boom)
+    with pytest.raises(RuntimeError):
+        views.write_html(G, out)
+    assert out.read_text(encoding="utf-8") == "previous"
+    monkeypatch.undo()
+    views.write_html(G, out)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]
