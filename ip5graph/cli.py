@@ -76,7 +76,8 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n"
                "  ip5graph query 02-heads-meetings\n"
                "  ip5graph query 03-meeting-participants --param meeting=meeting:heads-2021 --format csv\n"
-               "  ip5graph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib",
+               "  ip5graph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib\n"
+               "  ip5graph query 01-offices --endpoint http://127.0.0.1:7878",
     )
     p.add_argument("target", nargs="?", metavar="NAME|FILE.rq", help="query name or file")
     p.add_argument("-e", "--expr", metavar="SPARQL", help="SPARQL query text")
@@ -87,6 +88,9 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="query engine")
     p.add_argument("--width", type=int, default=None, help="cut tables to this many columns")
     _data_option(p)
+    from ip5graph.cli_endpoint import add_query_options
+
+    add_query_options(p)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -100,8 +104,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         prepared = sparql.prepare_text(args.expr, params)
     else:
         prepared = sparql.resolve(args.target, params)
-    kg = open_graph(data=args.data, engine=args.engine)
-    result = kg.run(prepared)
+    from ip5graph.cli_endpoint import remote_engine
+
+    remote = remote_engine(args)
+    result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine).run(prepared)
     fmt = args.format or ("ttl" if result.is_graph else "table")
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
@@ -154,7 +160,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 who = f"{v.focus_label} ({v.focus})" if v.focus_label else v.focus
                 where = f" {v.path}" if v.path else ""
                 value = f" = {v.value}" if v.value else ""
-                _out(f"    {v.severity}: {who}{where}{value}: {v.message}\n")
+                rule = f" [{v.component}]" if v.component else ""
+                _out(f"    {v.severity}{rule}: {who}{where}{value}: {v.message}\n")
     for path in report.noncanonical:
         _out(f"canonical: {path} is not in canonical form (python -m ip5graph.canonical --write {path})\n")
     if not report.parse_errors and not args.no_canonical and not report.noncanonical:
@@ -264,9 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    from ip5graph.cli_endpoint import COMMANDS as ENDPOINT_COMMANDS  # serve, push (imports this module)
     from ip5graph.cli_graph import COMMANDS as GRAPH_COMMANDS  # view, path, build (imports this module)
 
-    for name, add, run in COMMANDS + GRAPH_COMMANDS:
+    for name, add, run in COMMANDS + GRAPH_COMMANDS + ENDPOINT_COMMANDS:
         add(sub)
         sub.choices[name].set_defaults(func=run)
     return parser

@@ -28,6 +28,7 @@ class Violation:
     value: str
     message: str
     severity: str  # Violation | Warning | Info
+    component: str = ""  # the SHACL constraint, e.g. MinCount
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Report:
     def by_shape(self) -> dict[str, list[Violation]]:
         """The SHACL results grouped by the label of the shape that produced them."""
         groups: dict[str, list[Violation]] = {}
-        for v in sorted(self.violations, key=lambda v: (v.shape, v.focus, v.path, v.value, v.message)):
+        for v in sorted(self.violations, key=lambda v: (v.shape, v.focus, v.path, v.component, v.value, v.message)):
             groups.setdefault(v.shape, []).append(v)
         return groups
 
@@ -138,5 +139,7 @@ def _shacl(inputs: Inputs, shapes_path: Path) -> list[Violation]:
             value=_show(results.value(res, URIRef(SH + "value"))),
             message="; ".join(messages),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            component=str(results.value(res, URIRef(SH + "sourceConstraintComponent")) or "")
+            .rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
         ))
     return out
