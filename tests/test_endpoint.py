@@ -5,6 +5,7 @@ Every server here is started on a free loopback port and stopped in a fixture fi
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import signal
@@ -501,3 +502,216 @@ def test_server_stops_with_its_parent(cache, tmp_path):
             pytest.fail("the server outlived its parent")
     finally:
         stop(parent)
+
+
+# ---------------------------------------------------------------- the command line, end to end
+
+def run_cli(*args: str, cache: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ip5graph", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache),
+                                                **(env or {})})
+
+
+def start_cli_serve(cache: Path, port: int) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "serve", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)})
+    line = proc.stdout.readline()
+    return proc, line
+
+
+@pytest.fixture(scope="module")
+def cli_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("xdg")
+
+
+def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local):
+    port = free_port()
+    proc, line = start_cli_serve(cli_cache, port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert f"{url}/" in line and "read-only" in line
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        status, body = fetch("POST", url + "/query", query.encode(),
+                             {"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        assert status == 200
+        assert body.decode().split() == ["n", local.query(query).rows[0][0].value]
+        status, _ = fetch("POST", url + "/update", b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
+        assert status == 403
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
+        assert "Traceback" not in proc.stderr.read()
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    finally:
+        stop(proc)
+
+
+def test_cli_serve_stops_on_sigterm(cli_cache):
+    port = free_port()
+    proc, line = start_cli_serve(cli_cache, port)
+    try:
+        assert f"127.0.0.1:{port}" in line
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+    finally:
+        stop(proc)
+
+
+def test_cli_serve_on_a_taken_port_is_one_line(cli_cache):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        out = run_cli("serve", "--port", str(port), cache=cli_cache)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        f"ip5graph: error: port {port} on 127.0.0.1 is already in use; stop the other server or choose another --port"]
+
+
+def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server):
+    out = run_cli("push", "--endpoint", oxigraph_server, cache=cli_cache)
+    assert out.returncode == 0, out.stderr
+    files = list(Inputs.default().files)
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(files) + 1 and "counts verified" in lines[-1]
+    for path, line in zip(files, lines):
+        iri, n, *_ = line.split()
+        assert iri == ep.GRAPH_BASE + path.stem and int(n) == len(file_triples(path))
+    graphs = [a for f in files for a in ("--default-graph", ep.GRAPH_BASE + f.stem)]
+    for fmt in ("json", "csv", "xml", "table"):
+        args = ["query", "04-office-heads", "--param", "office=office:jpo", "--format", fmt]
+        remote = run_cli(*args, "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
+        embedded = run_cli(*args, cache=cli_cache)
+        assert remote.returncode == embedded.returncode == 0, remote.stderr
+        assert remote.stdout == embedded.stdout and remote.stdout.strip()
+    remote = run_cli("query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt",
+                     "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
+    assert remote.returncode == 0 and remote.stdout == run_cli(
+        "query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt", cache=cli_cache).stdout
+
+
+def test_cli_query_endpoint_errors_are_one_line(cli_cache):
+    port = free_port()
+    out = run_cli("query", "01-offices", "--endpoint", f"http://127.0.0.1:{port}", cache=cli_cache)
+    assert out.returncode == 1
+    assert len(out.stderr.strip().splitlines()) == 1 and "cannot connect" in out.stderr
+    out = run_cli("query", "01-offices", "--endpoint", "http://127.0.0.1:1", "--data", "x", cache=cli_cache)
+    assert out.returncode == 2 and "--data" in out.stderr
+
+
+def test_cli_push_with_a_wrong_password_is_one_line(cli_cache, auth_server):
+    out = run_cli("push", "--query-url", auth_server + "/q", "--store-url", auth_server + "/s",
+                  "--user", "u", "--password", "wrong", cache=cli_cache)
+    assert out.returncode == 1
+    assert len(out.stderr.strip().splitlines()) == 1 and "HTTP" in out.stderr
+
+
+# ---------------------------------------------------------------- an interrupted push
+
+class StallingProxy:
+    """A loopback TCP proxy that lets requests through, except the body of the Nth PUT: it
+    forwards that request's headers and half its body, then holds the rest back."""
+
+    def __init__(self, upstream_port: int, stall_on_put: int) -> None:
+        self.upstream = upstream_port
+        self.stall_on = stall_on_put
+        self.puts = 0
+        self.stalled = threading.Event()
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            self.conns += [client, server]
+            threading.Thread(target=self._up, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+
+    def _up(self, client: socket.socket, server: socket.socket) -> None:
+        head = b""
+        try:
+            while b"\r\n\r\n" not in head:
+                data = client.recv(65536)
+                if not data:
+                    return
+                head += data
+            if head.startswith(b"PUT "):
+                with self.lock:
+                    self.puts += 1
+                    stall = self.puts == self.stall_on
+                if stall:
+                    header, _, body = head.partition(b"\r\n\r\n")
+                    length = int(next(line.split(b":")[1] for line in header.split(b"\r\n")
+                                      if line.lower().startswith(b"content-length:")))
+                    while len(body) < length // 2:
+                        body += client.recv(65536)
+                    server.sendall(header + b"\r\n\r\n" + body[: length // 2])
+                    self.stalled.set()
+                    return  # the rest never goes through
+            server.sendall(head)
+            self._pump(client, server)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+        for c in self.conns:
+            with contextlib.suppress(OSError):
+                c.shutdown(socket.SHUT_RDWR)
+            c.close()
+
+
+def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, oxigraph_server, tmp_path):
+    files = list(Inputs.default().files)
+    assert len(files) >= 3
+    r = ep.remote(oxigraph_server)
+    # the state before: every graph holds an older, different version
+    old = {}
+    for path in files:
+        older = tmp_path / path.name
+        older.write_text(f"<urn:old:{path.stem}> <urn:old:p> \"old\" .\n<urn:old:x> <urn:old:p> 1 .\n")
+        (pushed,) = ep.push(r, ep.plan_push([older]))
+        old[pushed.iri] = graph_triples(oxigraph_server, pushed.iri)
+    new = {ep.GRAPH_BASE + p.stem: file_triples(p) for p in files}
+    port = int(oxigraph_server.rsplit(":", 1)[1])
+    proxy = StallingProxy(port, stall_on_put=2)
+    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "push", "--endpoint", f"http://127.0.0.1:{proxy.port}"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cli_cache)})
+    try:
+        assert proxy.stalled.wait(60), "the push never reached its second graph"
+        proc.kill()  # midway through the second graph's body
+        proc.wait(10)
+    finally:
+        stop(proc)
+        proxy.close()
+    time.sleep(0.5)  # let the server notice the short body
+    states = {}
+    for iri in new:
+        now = graph_triples(oxigraph_server, iri)
+        assert now in (old[iri], new[iri]), f"{iri} is neither as before nor complete"
+        states[iri] = "new" if now == new[iri] else "old"
+    order = [ep.GRAPH_BASE + p.stem for p in files]
+    assert states[order[0]] == "new"  # pushed and verified before the kill
+    assert all(states[i] == "old" for i in order[1:])  # the interrupted one and those after it
+    # and a push that is allowed to finish brings every graph up to date
+    out = run_cli("push", "--endpoint", oxigraph_server, cache=cli_cache)
+    assert out.returncode == 0, out.stderr
+    assert all(graph_triples(oxigraph_server, iri) == triples for iri, triples in new.items())
