@@ -15,6 +15,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
@@ -131,6 +132,7 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
+@lru_cache(maxsize=4096)
 def humanize(name: str) -> str:
     """camelCase -> 'camel case', used when the ontology gives no label."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").lower()
@@ -736,7 +738,11 @@ def betweenness_centrality(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, fl
 
 def communities(g: nx.MultiDiGraph, *, seed: int = 0) -> list[list[str]]:
     """Communities, largest first: Louvain (seeded) on small graphs, label propagation on large."""
-    s = _simple(g)
+    return communities_of_simple(_simple(g), seed=seed)
+
+
+def communities_of_simple(s: nx.Graph, *, seed: int = 0) -> list[list[str]]:
+    """communities() for an undirected simple graph that is already built."""
     if len(s) == 0:
         return []
     if len(s) <= LOUVAIN_MAX:

@@ -100,8 +100,9 @@ SPACING = 38.0
 def community_layout(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[float, float]]:
     """Each community a sunflower (hub in the middle, BFS order outwards), packed in rows."""
     rng = random.Random(seed)
-    adj = network._undirected_adjacency(g)
-    groups = network.communities(g, seed=seed)
+    simple = network._simple(g)
+    adj = {v: sorted(simple.adj[v]) for v in simple}
+    groups = network.communities_of_simple(simple, seed=seed)
     discs = []
     for members in groups:
         order = _bfs_order(members, adj)
@@ -127,7 +128,7 @@ def community_layout(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[fl
 
 def _bfs_order(members: list[str], adj: Mapping[str, list[str]]) -> list[str]:
     inside = set(members)
-    start = max(members, key=lambda v: (len(adj[v]), [-ord(ch) for ch in v]))
+    start = min(members, key=lambda v: (-len(adj[v]), v))   # the best-connected, ties by IRI
     order, seen = [], {start}
     queue = deque([start])
     while queue:
@@ -172,7 +173,12 @@ def _pairs(mapping: Mapping[str, list[str]]) -> list[list[str]]:
     return [[network.humanize(k), v] for k, values in sorted(mapping.items()) for v in values]
 
 
+_PLAIN_EDGE = frozenset({"label", "prop"})
+
+
 def _edge_facts(attrs: Mapping[str, Any]) -> list[list[str]]:
+    if attrs.keys() <= _PLAIN_EDGE:          # a plain property edge: the common case, kept cheap
+        return [["property", attrs["prop"]]] if attrs.get("prop") else []
     out: list[list[str]] = []
     for key in ("title", "role", "representing", "on_behalf_of", "capacity", "meeting", "ordinal"):
         value = attrs.get(key)
@@ -312,8 +318,7 @@ def _centrality_for_size(g: nx.MultiDiGraph, order: list[str]) -> dict[str, floa
     """Betweenness when the whole graph was annotated (site build), else degree in this view."""
     if order and all("betweenness" in g.nodes[v] for v in order):
         return {v: g.nodes[v]["betweenness"] + 0.1 * g.nodes[v].get("degree", 0.0) for v in order}
-    adj = network._undirected_adjacency(g)
-    return {v: float(len(adj[v])) for v in order}
+    return {v: float(len((g.succ[v].keys() | g.pred[v].keys()) - {v})) for v in order}
 
 
 # -- the page -------------------------------------------------------------------------------
