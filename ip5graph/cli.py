@@ -257,7 +257,12 @@ COMMANDS: list[Command] = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `only`, just that one of this module's commands (the fast path).
+
+    Why `only`: the other command modules import their libraries at load time, which would
+    cost a cold `ip5graph query` tens of milliseconds.
+    """
     from ip5graph import __version__
 
     parser = _Parser(
@@ -271,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    if only is not None:
+        for name, add, run in COMMANDS:
+            if name == only:
+                add(sub)
+                sub.choices[name].set_defaults(func=run)
+        return parser
     from ip5graph.cli_endpoint import COMMANDS as ENDPOINT_COMMANDS  # serve, push (imports this module)
     from ip5graph.cli_graph import COMMANDS as GRAPH_COMMANDS  # view, path, build (imports this module)
 
@@ -283,8 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ip5graph` command; returns the exit code."""
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        args_list = sys.argv[1:] if argv is None else list(argv)
+        first = next((a for a in args_list if not a.startswith("-")), None)
+        fast = first if first in {name for name, _, _ in COMMANDS} else None
+        parser = build_parser(only=fast)
+        args = parser.parse_args(args_list)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return 2
