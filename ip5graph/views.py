@@ -86,11 +86,38 @@ def layout(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[float, float
             import numpy  # noqa: F401  (spring_layout needs it)
         except ImportError:
             return community_layout(g, seed=seed)
-        simple = network._simple(g)
-        pos = nx.spring_layout(simple, seed=seed, iterations=100, k=2.0 / math.sqrt(n))
-        scale = 90.0 * math.sqrt(n) + 120.0
-        return {v: (float(pos[v][0]) * scale, float(pos[v][1]) * scale) for v in sorted(pos)}
+        return _spring_by_component(network._simple(g), seed)
     return community_layout(g, seed=seed)
+
+
+def _spring(s: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
+    n = len(s)
+    if n == 1:
+        return {next(iter(s)): (0.0, 0.0)}
+    pos = nx.spring_layout(s, seed=seed, iterations=100, k=2.0 / math.sqrt(n))
+    scale = 90.0 * math.sqrt(n) + 60.0
+    return {v: (float(pos[v][0]) * scale, float(pos[v][1]) * scale) for v in sorted(pos)}
+
+
+def _spring_by_component(s: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
+    """Spring layout of the largest component; the smaller ones (and lone nodes) in rows below it,
+    instead of being pushed to the far edge by repulsion with nothing pulling them back."""
+    parts = sorted((sorted(c) for c in nx.connected_components(s)), key=lambda c: (-len(c), c[0]))
+    pos = _spring(s.subgraph(parts[0]).copy(), seed)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    left, right, y = min(xs), max(max(xs), min(xs) + 400.0), max(ys) + 2 * SPACING
+    x, row_height = left, 0.0
+    for part in parts[1:]:
+        sub = _spring(s.subgraph(part).copy(), seed)
+        sx, sy = [p[0] for p in sub.values()], [p[1] for p in sub.values()]
+        w, h = max(sx) - min(sx) + 2 * SPACING, max(sy) - min(sy) + 2 * SPACING
+        if x > left and x + w > right:
+            x, y, row_height = left, y + row_height, 0.0
+        for v, (px, py) in sub.items():
+            pos[v] = (x + SPACING + px - min(sx), y + SPACING + py - min(sy))
+        x += w
+        row_height = max(row_height, h)
+    return {v: pos[v] for v in sorted(pos)}
 
 
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
