@@ -99,16 +99,26 @@ def _spring(s: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     return {v: (float(pos[v][0]) * scale, float(pos[v][1]) * scale) for v in sorted(pos)}
 
 
+def _sorted_subgraph(s: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """A copy with nodes and edges in sorted order. (nx subgraph views may iterate a set, whose
+    order changes with PYTHONHASHSEED, and spring_layout's start positions follow node order.)"""
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(keep))
+    sub.add_edges_from(sorted((u, v) for u in sorted(keep) for v in s.adj[u] if v in keep and u < v))
+    return sub
+
+
 def _spring_by_component(s: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     """Spring layout of the largest component; the smaller ones (and lone nodes) in rows below it,
     instead of being pushed to the far edge by repulsion with nothing pulling them back."""
     parts = sorted((sorted(c) for c in nx.connected_components(s)), key=lambda c: (-len(c), c[0]))
-    pos = _spring(s.subgraph(parts[0]).copy(), seed)
+    pos = _spring(_sorted_subgraph(s, parts[0]), seed)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     left, right, y = min(xs), max(max(xs), min(xs) + 400.0), max(ys) + 2 * SPACING
     x, row_height = left, 0.0
     for part in parts[1:]:
-        sub = _spring(s.subgraph(part).copy(), seed)
+        sub = _spring(_sorted_subgraph(s, part), seed)
         sx, sy = [p[0] for p in sub.values()], [p[1] for p in sub.values()]
         w, h = max(sx) - min(sx) + 2 * SPACING, max(sy) - min(sy) + 2 * SPACING
         if x > left and x + w > right:

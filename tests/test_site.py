@@ -115,3 +115,21 @@ def test_inline_build_has_no_asset(tmp_path):
     report = site.build_site(kg(), tmp_path / "s", inline=True)
     assert site.VIS_ASSET not in report.files
     assert "<script src=" not in (report.out / "overview.html").read_text(encoding="utf-8")
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path):
+    """Set and dict orders change with PYTHONHASHSEED; nothing may leak into the output."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"site{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(root))
+        subprocess.run([sys.executable, "-m", "ip5graph", "build", "-o", str(out), "--data", str(FIXTURE)],
+                       check=True, env=env, cwd=root, capture_output=True)
+        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outs[0].keys() == outs[1].keys()
+    assert [k for k in outs[0] if outs[0][k] != outs[1][k]] == []
