@@ -284,8 +284,9 @@ class _Builder:
             parts.append(f"<p>{esc(q.description)}</p>")
         if q.bindings:
             shown = ", ".join(f"{k} = {v}" for k, v in sorted(q.bindings.items()))
+            flags = "".join(f" -p {k}={v}" for k, v in sorted(q.bindings.items()))
             parts.append(f"<p>Run with the example parameters: {esc(shown)}. "
-                         f"Command line: <code>ip5graph query {esc(q.name)}</code></p>")
+                         f"Command line: <code>ip5graph query {esc(q.name)}{esc(flags)}</code></p>")
         else:
             parts.append(f"<p>Command line: <code>ip5graph query {esc(q.name)}</code></p>")
         parts.append(f"<p>{len(rows)} {'triples' if r.is_graph else 'rows'}; the graph above shows the "
