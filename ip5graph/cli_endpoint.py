@@ -83,13 +83,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              log=lambda line: sys.stderr.write(f"oxigraph: {line}\n"))
     if not endpoint.is_loopback(args.host):
         sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
-    try:
-        url = server.start()
+
+    def ready(url: str) -> None:
         _out(f"serving the IP5 graph read-only at {url}/ (SPARQL endpoint: {url}/query); Ctrl-C stops it\n")
         sys.stdout.flush()
-        server.wait()
-    finally:
-        server.stop()
+
+    server.run(on_ready=ready)
     sys.stderr.write("ip5graph: server stopped\n")
     return 0
 

@@ -573,13 +573,21 @@ def check_port_free(host: str, port: int) -> None:
             raise EndpointError(f"cannot listen on {_hostport(host, port)}: {e.strerror or e}") from None
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux to SIGTERM it if ip5graph dies (even by SIGKILL)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+def _child_setup() -> None:
+    """In the child, before exec: default SIGINT/SIGTERM, and on Linux die with ip5graph.
+
+    A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored
+    across exec: the server would then shrug off the Ctrl-C ip5graph forwards to it.
+    PR_SET_PDEATHSIG makes Linux SIGTERM the server if ip5graph dies, even by SIGKILL.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def store_location(inputs: object, cache_dir: Path | None = None) -> Path:
@@ -656,7 +664,7 @@ class Server:
             self.process = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                preexec_fn=_child_setup if os.name == "posix" else None)
         except OSError as e:
             raise EndpointError(f"cannot start the Oxigraph server: {e.strerror or e}") from None
         self._reader = threading.Thread(target=self._read_stderr, name="oxigraph-stderr", daemon=True)
@@ -705,41 +713,45 @@ class Server:
             self._reader.join(timeout=2)
         return proc.returncode
 
-    def wait(self, keepalive: float = 600.0) -> None:
-        """Block until SIGINT/SIGTERM (forwarded to the server) or until the server dies.
+    def run(self, on_ready: Callable[[str], None] | None = None, keepalive: float = 600.0) -> None:
+        """Start, call `on_ready(url)`, and serve until SIGINT/SIGTERM or until the server dies.
 
-        Returns normally when stopped by a signal; raises EndpointError if the server stopped
-        on its own. While waiting, the store directory's time stamp is refreshed now and then,
-        so the cache cleaner (which removes old unreferenced stores) leaves it alone.
+        The signal handlers go in before the server starts, so a Ctrl-C that comes at any moment
+        (even while it starts) is forwarded to the server, which is then waited for (and killed
+        if it has not exited within 10 s); run() then returns normally. If the server stops on
+        its own, EndpointError says why. While serving, the store directory's time stamp is
+        refreshed now and then, so the cache cleaner (which removes old unreferenced stores)
+        leaves it alone.
         """
-        proc = self.process
-        if proc is None:
-            raise EndpointError("the server is not started")
         received: list[int] = []
 
-        def forward(signum: int, _frame: object) -> None:
+        def record(signum: int, _frame: object) -> None:
             received.append(signum)
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signum)
 
-        old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+        old = {s: signal.signal(s, record) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
+            self.start()
+            proc = self.process
+            assert proc is not None
+            if on_ready and not received:
+                on_ready(self.url)
             last_touch = float("-inf")
-            while proc.poll() is None:
+            while proc.poll() is None and not received:
                 if time.monotonic() - last_touch > keepalive:
                     with contextlib.suppress(OSError):
                         os.utime(self.location)
                     last_touch = time.monotonic()
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=0.5)
-                except subprocess.TimeoutExpired:
-                    continue
+            if received:
+                self.stop(received[0])
+                return
+            self.stop()
+            raise EndpointError(self._death_message(proc.returncode))
         finally:
+            self.stop()
             for s, handler in old.items():
                 signal.signal(s, handler)
-        self.stop()
-        if not received:
-            raise EndpointError(self._death_message(proc.returncode))
 
     def __enter__(self) -> Server:
         self.start()

@@ -512,10 +512,11 @@ def run_cli(*args: str, cache: Path, timeout: float = 120, env: dict | None = No
                                                 **(env or {})})
 
 
-def start_cli_serve(cache: Path, port: int) -> tuple[subprocess.Popen, str]:
+def start_cli_serve(cache: Path, port: int, ignore_sigint: bool = False) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "serve", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)})
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)},
+                            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
     line = proc.stdout.readline()
     return proc, line
 
@@ -541,6 +542,20 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(15) == 0
         assert "Traceback" not in proc.stderr.read()
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    finally:
+        stop(proc)
+
+
+def test_cli_serve_started_as_a_background_job_still_stops_on_sigint(cli_cache):
+    """A shell starts `ip5graph serve &` with SIGINT ignored; the server must not inherit that."""
+    port = free_port()
+    proc, line = start_cli_serve(cli_cache, port, ignore_sigint=True)
+    try:
+        assert f"127.0.0.1:{port}" in line
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
     finally:
