@@ -181,7 +181,27 @@ def remote_engine(args: argparse.Namespace):
         raise UsageError("--engine does not go with --endpoint: the endpoint runs the query")
     from ip5graph.endpoint import RemoteEngine
 
-    return RemoteEngine(_remote(args, 60, args.default_graph))
+    engine = RemoteEngine(_remote(args, 60, args.default_graph))
+    return engine if args.default_graph else _HintingEngine(engine)
+
+
+class _HintingEngine:
+    """Says, on stderr, why a remote query may find nothing: the usual cause is that the graph
+    sits in named graphs the endpoint's default graph does not include."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def run(self, prepared):
+        result = self.engine.run(prepared)
+        if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
+            from ip5graph.endpoint import GRAPH_BASE
+
+            sys.stderr.write("ip5graph: note: nothing found. If the graph was pushed into named graphs "
+                             f"({GRAPH_BASE}...), query their merge with --default-graph IRI (repeatable) "
+                             "or use a server whose default graph is the union of all graphs "
+                             "(oxigraph serve --union-default-graph)\n")
+        return result
 
 
 COMMANDS = [

@@ -593,6 +593,10 @@ def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server
     for path, line in zip(files, lines):
         iri, n, *_ = line.split()
         assert iri == ep.GRAPH_BASE + path.stem and int(n) == len(file_triples(path))
+    # the server's default graph is empty: an empty answer, and a note on stderr that says why
+    bare = run_cli("query", "01-offices", "--endpoint", oxigraph_server, cache=cli_cache)
+    assert bare.returncode == 0 and "(0 rows)" in bare.stdout
+    assert "--default-graph" in bare.stderr and "union-default-graph" in bare.stderr
     graphs = [a for f in files for a in ("--default-graph", ep.GRAPH_BASE + f.stem)]
     for fmt in ("json", "csv", "xml", "table"):
         args = ["query", "04-office-heads", "--param", "office=office:jpo", "--format", fmt]
@@ -600,6 +604,7 @@ def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server
         embedded = run_cli(*args, cache=cli_cache)
         assert remote.returncode == embedded.returncode == 0, remote.stderr
         assert remote.stdout == embedded.stdout and remote.stdout.strip()
+        assert remote.stderr == ""
     remote = run_cli("query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt",
                      "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
     assert remote.returncode == 0 and remote.stdout == run_cli(
