@@ -116,7 +116,7 @@ def _add_push(sub: argparse._SubParsersAction) -> None:
 
 
 class _Bar:
-    """A one-line progress bar on stderr, redrawn at most every 1/10 s."""
+    """A one-line progress bar on stderr, redrawn at most every 1/10 s (and at 100%)."""
 
     def __init__(self) -> None:
         self.last = 0.0
@@ -132,9 +132,7 @@ class _Bar:
         filled = int(frac * 30)
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:4.0%} "
                          f"{done / 1e6:.1f}/{total / 1e6:.1f} MB")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        sys.stderr.flush()  # the line is cleared when a graph is done (see cmd_push)
 
 
 def cmd_push(args: argparse.Namespace) -> int:

@@ -540,7 +540,7 @@ def oxigraph_executable() -> str:
     found = shutil.which("oxigraph")
     if found:
         return found
-    raise EndpointError("the Oxigraph server is not installed: pip install 'oxigraph>=0.5,<0.6'")
+    raise EndpointError("the Oxigraph server is not installed: pip install 'ip5graph[serve]' (or 'oxigraph>=0.5,<0.6')")
 
 
 def _hostport(host: str, port: int) -> str:
@@ -666,7 +666,8 @@ class Server:
                 stderr=subprocess.PIPE,
                 preexec_fn=_child_setup if os.name == "posix" else None)
         except OSError as e:
-            raise EndpointError(f"cannot start the Oxigraph server: {e.strerror or e}") from None
+            raise EndpointError(f"cannot start the Oxigraph server ({e.filename or 'oxigraph'}): "
+                                f"{e.strerror or e}") from None
         self._reader = threading.Thread(target=self._read_stderr, name="oxigraph-stderr", daemon=True)
         self._reader.start()
         deadline = time.monotonic() + ready_timeout

@@ -735,3 +735,19 @@ def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, 
     out = run_cli("push", "--endpoint", oxigraph_server, cache=cli_cache)
     assert out.returncode == 0, out.stderr
     assert all(graph_triples(oxigraph_server, iri) == triples for iri, triples in new.items())
+
+
+def test_cli_push_progress_bar_reaches_the_whole_size(cli_cache, oxigraph_server):
+    out = run_cli("push", "--endpoint", oxigraph_server, "--progress", cache=cli_cache)
+    assert out.returncode == 0, out.stderr
+    total = sum(len(u.body) for u in ep.plan_push(list(Inputs.default().files)))
+    frames = [f for f in out.stderr.splitlines() if f.startswith("[")]  # text mode turned \r into \n
+    assert frames and frames[-1].startswith("[" + "#" * 30 + "] 100%")
+    assert f"{total / 1e6:.1f}/{total / 1e6:.1f} MB" in frames[-1]
+
+
+def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
+    out = run_cli("serve", "--port", str(free_port()), cache=cli_cache, env={ep.OXIGRAPH_ENV: "/nonexistent/oxigraph"})
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"]
