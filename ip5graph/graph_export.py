@@ -81,9 +81,9 @@ def _edge_row(g: nx.MultiDiGraph, key: str, attrs: Mapping[str, Any]) -> dict[st
 
 def flat_graph(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
     """A copy with scalar attributes only (what GraphML and GEXF can hold), in sorted order."""
-    from ip5graph.views import _class_order, _class_styles
+    from ip5graph.views import class_order, class_styles
 
-    styles = _class_styles(sorted({g.nodes[v].get("cls", "") for v in g}, key=_class_order))
+    styles = class_styles(sorted({g.nodes[v].get("cls", "") for v in g}, key=class_order))
     flat = nx.MultiDiGraph()
     for v in sorted(g):
         flat.add_node(v, **_node_row(g, v, positions, styles))

@@ -188,7 +188,8 @@ def json_for_html(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _class_styles(classes: Iterable[str]) -> dict[str, tuple[str, str]]:
+def class_styles(classes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Colour and vis shape per class: fixed for the ontology's classes, a palette for others."""
     styles: dict[str, tuple[str, str]] = {}
     extra = 0
     for c in classes:
@@ -201,7 +202,8 @@ def _class_styles(classes: Iterable[str]) -> dict[str, tuple[str, str]]:
     return styles
 
 
-def _class_order(c: str) -> tuple[int, str]:
+def class_order(c: str) -> tuple[int, str]:
+    """The legend's order: CLASS_STYLE's order, then other classes by IRI."""
     keys = list(CLASS_STYLE)
     return (keys.index(c), c) if c in CLASS_STYLE else (len(keys), c)
 
@@ -259,8 +261,8 @@ def page_data(
     order = sorted(g.nodes)
     index = {v: i for i, v in enumerate(order)}
     pos = positions if positions is not None else layout(g, seed=seed)
-    classes = sorted({g.nodes[v].get("cls", "") for v in order}, key=_class_order)
-    styles = _class_styles(classes)
+    classes = sorted({g.nodes[v].get("cls", "") for v in order}, key=class_order)
+    styles = class_styles(classes)
     class_index = {c: i for i, c in enumerate(classes)}
     class_labels = {}
     for v in order:
