@@ -1,0 +1,38 @@
+"""The Python API: ip5graph.open(), .query(), .to_rdflib(), and a cheap package import."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from qhelpers import FIXTURES, ROOT
+
+import ip5graph
+from ip5graph.errors import UsageError
+
+
+def test_open_query_and_to_rdflib() -> None:
+    kg = ip5graph.open(data=[FIXTURES])
+    result = kg.query("04-office-heads", office="office:jpo")
+    assert result.variables == ["office", "holder", "title", "start", "end", "acting", "firstSeen"]
+    assert [row[1].value for row in result.rows] == ["https://w3id.org/ip5graph/id/person/kasutani-toshihide"]
+    assert result.dicts()[0]["title"].value == "Commissioner"
+    graph = kg.to_rdflib()
+    assert len(graph) == int(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)
+    assert kg.to_rdflib() is graph  # loaded once
+
+
+def test_unknown_engine() -> None:
+    with pytest.raises(UsageError, match="unknown engine 'jena'"):
+        ip5graph.open(engine="jena")
+
+
+def test_importing_the_package_is_cheap() -> None:
+    code = "import sys, ip5graph; print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] in " \
+           "('rdflib', 'networkx', 'pyvis', 'pyshacl', 'pyoxigraph')))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
