@@ -8,6 +8,7 @@ typed terms handed to the engine (pyoxigraph `substitutions`, rdflib `initBindin
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -119,15 +120,30 @@ def catalogue(folder: Path | None = None) -> list[NamedQuery]:
     return out
 
 
+def lookup(name: str, folder: Path | None = None) -> NamedQuery:
+    """Like find, but reads only the one matching file (the cold query path reads no other)."""
+    folder = folder or resources.queries_dir()
+    try:
+        stems = sorted(f[:-3] for f in os.listdir(folder) if f.endswith(".rq"))
+    except OSError:
+        stems = []
+    for stem in stems:
+        number, _, slug = stem.partition("-")
+        if name in (stem, slug) or (name.isdigit() and number.isdigit() and int(number) == int(name)):
+            path = folder / f"{stem}.rq"
+            return parse_headers(path, path.read_text(encoding="utf-8"))
+    return find(name, catalogue(folder))
+
+
 def find(name: str, queries: list[NamedQuery] | None = None) -> NamedQuery:
     """A named query by its full name (02-heads-meetings), slug (heads-meetings) or number (2)."""
-    import difflib
-
     queries = catalogue() if queries is None else queries
     for q in queries:
         if name in (q.name, q.slug) or (name.isdigit() and q.name.split("-", 1)[0].isdigit()
                                         and int(q.name.split("-", 1)[0]) == int(name)):
             return q
+    import difflib
+
     names = [q.name for q in queries]
     by_slug = {q.slug: q.name for q in queries}
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
@@ -368,7 +384,7 @@ def resolve(target: str, params: Mapping[str, object], queries_folder: Path | No
         if named.params:
             return prepare_named(named, params)
         return prepare_text(text, params, str(path))
-    return prepare_named(find(target, catalogue(queries_folder)), params)
+    return prepare_named(lookup(target, queries_folder), params)
 
 
 def syntax_error(source: str, message: str, line: int | None, col: int | None) -> QueryError:

@@ -10,8 +10,6 @@ the old complete store or the new complete store, never half of one. Queries ope
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -134,6 +132,9 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
     Safe to run while other processes read or build the same store: publishing is one
     atomic rename of a symlink, and old directories are only removed after a grace period.
     """
+    import shutil  # only when building: these cost milliseconds on every cold query otherwise
+    import tempfile
+
     link = store_path(inputs, root)
     stores = link.parent
     stores.mkdir(parents=True, exist_ok=True)
@@ -165,6 +166,8 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
 
 def _prune(stores: Path) -> None:
     """Remove store directories no symlink points to, once they are older than the grace time."""
+    import shutil
+
     try:
         entries = list(os.scandir(stores))
     except OSError:
