@@ -69,8 +69,10 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    p.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
-                   help="stop a query after this long (default 60)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="stop a query after this long (default: no limit). Oxigraph 0.5 keeps a sleeping "
+                        "thread per query for this long (its issue 1874): under heavy load a long "
+                        "timeout exhausts the threads, so keep it to a few seconds")
     _data_option(p)
 
 

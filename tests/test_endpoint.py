@@ -751,3 +751,15 @@ def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
         "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"]
+
+
+def test_serve_sets_no_query_timeout_unless_asked():
+    """Oxigraph 0.5 holds a sleeping thread per query for the whole --timeout-s (its issue 1874);
+    under the load test a 60 s default brought the server down, so the default is none."""
+    from ip5graph.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert args.timeout is None
+    server = ep.Server(Path("/nonexistent"), timeout_s=args.timeout)
+    assert "--timeout-s" not in server.command()
+    assert ep.Server(Path("/nonexistent"), timeout_s=5).command()[-2:] == ["--timeout-s", "5"]
