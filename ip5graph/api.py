@@ -46,9 +46,14 @@ class KnowledgeGraph:
                 self._engine = RdflibEngine(self.to_rdflib())
             else:
                 from ip5graph.engines import OxigraphEngine
-                from ip5graph.store import open_store
+                from ip5graph.store import load_memory, open_store
 
-                self._engine = OxigraphEngine(open_store(self.inputs, self.cache_dir))
+                try:
+                    store = open_store(self.inputs, self.cache_dir)
+                except OSError:
+                    # no usable cache directory (read-only home, full disk): work in memory
+                    store = load_memory(self.inputs)
+                self._engine = OxigraphEngine(store)
         return self._engine
 
     def query(self, name_or_sparql: str, **params: object) -> Result:

@@ -208,7 +208,10 @@ def load_rdflib(inputs: Inputs) -> rdflib.Graph:
                 pass
         except SyntaxError as e:
             raise DataError(syntax_message(path, e)) from None
-        graph.parse(data=data, format="turtle")
+        try:
+            graph.parse(data=data.decode("utf-8"), format="turtle")
+        except Exception as e:  # rdflib raises many kinds; the user needs the file and the reason
+            raise DataError(f"{path}: {' '.join(str(e).split())}") from None
     return graph
 
 

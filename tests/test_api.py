@@ -36,3 +36,10 @@ def test_importing_the_package_is_cheap() -> None:
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_unwritable_cache_falls_back_to_memory(tmp_path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    kg = ip5graph.open(data=[FIXTURES], cache_dir=blocker / "cache")
+    assert len(kg.query("01-offices").rows) == 5
