@@ -29,6 +29,7 @@ from typing import Any
 import networkx as nx
 
 from ip5graph import network
+from ip5graph.errors import Ip5GraphError
 from ip5graph.namespaces import IP5, PREFIXES
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -63,8 +64,8 @@ _FALLBACK_COLOURS = ("#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31
 _FALLBACK_SHAPES = ("dot", "square", "triangle", "diamond")
 
 
-class ViewError(RuntimeError):
-    """A view cannot be built (e.g. the vis-network asset is missing)."""
+class ViewError(Ip5GraphError):
+    """A view cannot be built (e.g. the vis-network asset is missing): one line, exit 1."""
 
 
 # -- layout -----------------------------------------------------------------------------------
