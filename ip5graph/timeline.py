@@ -242,7 +242,7 @@ def timeline_svg(g: nx.MultiDiGraph) -> str:
             cls = "acting" if bar.acting else "bar"
             parts.append(f'<rect class="{cls}" x="{_f(x0)}" y="{_f(by)}" width="{_f(max(x1 - x0, 2.0))}" '
                          f'height="{_f(ROW - 6)}"/>')
-            if len(who) * 6.2 < (x2 - x0) - 4:
+            if len(who) * 6.8 < (x2 - x0) - 6:
                 parts.append(f'<text x="{_f(x0 + 3)}" y="{_f(by + ROW - 10)}">{esc(who)}</text>')
             parts.append("</g>")
             out.append("".join(parts))
