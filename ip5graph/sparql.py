@@ -354,7 +354,15 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
                              f"({p.description or _TYPE_HINT[p.type]})")
         bindings[p.name] = convert(p.name, p.type, params[p.name])
     form = check_safe(query.text, str(query.path))
+    _no_describe_params(form, bindings)
     return Prepared(query.text, bindings, str(query.path), form)
+
+
+def _no_describe_params(form: str, bindings: Mapping[str, object]) -> None:
+    # neither engine binds parameters reliably in DESCRIBE (rdflib ignores them, Oxigraph drops
+    # the rows): refuse rather than answer wrongly
+    if form == "DESCRIBE" and bindings:
+        raise UsageError("parameters cannot be bound in a DESCRIBE query; write it as a CONSTRUCT query")
 
 
 def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>") -> Prepared:
@@ -366,6 +374,7 @@ def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>
         if name not in variables:
             raise UsageError(f"parameter '{name}' is not a variable of the query (no ?{name} in it)")
         bindings[name] = convert(name, guess_type(value), value)
+    _no_describe_params(form, bindings)
     return Prepared(text, bindings, source, form)
 
 

@@ -159,3 +159,11 @@ def test_query_file_and_text(tmp_path: Path, kg) -> None:
     assert len(kg.query(str(f)).rows) == 5
     with pytest.raises(UsageError, match="cannot read"):
         kg.query(str(tmp_path / "missing.rq"))
+
+
+def test_describe_refuses_parameters_but_runs_without(kg) -> None:
+    text = "DESCRIBE ?meeting WHERE { ?meeting a <https://w3id.org/ip5graph/ontology#HeadsMeeting> }"
+    with pytest.raises(UsageError, match="DESCRIBE"):
+        kg.query(text, meeting="meeting:heads-2021")
+    r = kg.query(f"DESCRIBE <{ID}meeting/heads-2021>")
+    assert r.form == "DESCRIBE" and {t.subject.value for t in r.triples} == {ID + "meeting/heads-2021"}
