@@ -124,8 +124,8 @@ def node_index(data: dict, iri: str) -> int:
     return next(i for i, n in enumerate(data["nodes"]) if n["iri"] == iri)
 
 
-def test_every_page_renders_offline_and_shows_sources_on_click(built, browser):
-    report, g, kg = built
+def check_pages(report, g, kg, browser) -> list[str]:
+    """Open every page of a built site; the problems found, one line each."""
     problems = []
     for rel in report.pages:
         tab = Tab(browser, report.out / rel)
@@ -157,8 +157,24 @@ def test_every_page_renders_offline_and_shows_sources_on_click(built, browser):
                 problems.append(f"{rel}: a script opened a dialog {tab.dialogs}")
         finally:
             tab.close()
-    assert not problems, "\n".join(problems)
+    return problems
+
+
+@pytest.mark.slow
+def test_every_page_renders_offline_and_shows_sources_on_click(built, browser):
+    report, g, kg = built
+    assert check_pages(report, g, kg, browser) == []
     assert len(report.pages) >= 30
+
+
+@pytest.mark.slow
+def test_every_page_of_the_bundled_graph(browser, tmp_path):
+    """The same checks on the site of the real data, as `ip5graph build` writes it."""
+    kg = ip5graph.open()
+    report = site.build_site(kg, tmp_path / "site")
+    g = network.project(load_memory(kg.inputs))
+    assert check_pages(report, g, kg, browser) == []
+    assert len(report.pages) > 100
 
 
 def test_xss_label_shows_as_text_and_runs_nothing(built, browser):
