@@ -179,7 +179,7 @@ class _Writer:
         indent = "    " * depth
         parts = []
         for p in preds:
-            objs = sorted((self.term(o, depth) for o in self.g.objects(s, p)))
+            objs = sorted(self.term(o, depth) for o in self.g.objects(s, p))
             pname = "a" if p == RDF.type else self.namer.iri(p)
             inline_blocks = any(o.startswith("[") for o in objs)
             joined = (", " if inline_blocks else ",\n" + indent + "    ").join(objs)
