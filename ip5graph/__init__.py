@@ -6,15 +6,14 @@ depends on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
+TYPE_CHECKING = False  # importing typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     from ip5graph.api import KnowledgeGraph
 
 
-def open(*args: Any, **kwargs: Any) -> KnowledgeGraph:  # noqa: A001
+def open(*args: object, **kwargs: object) -> KnowledgeGraph:  # noqa: A001
     """Open the graph: see ip5graph.api.open (data=None, engine="oxigraph", cache_dir=None)."""
     from ip5graph.api import open as _open
 

@@ -8,7 +8,6 @@ error's exit code (1 failed check or query, 2 usage). The query path imports no 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -17,16 +16,33 @@ from pathlib import Path
 from ip5graph.errors import Ip5GraphError, UsageError
 
 PROG = "ip5graph"
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+
+_PARSER_CLASS: type | None = None
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and exit 2), not usage text plus the error."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser, except that a usage error is one line (exit 2), not usage plus error.
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see {self.prog} --help)")
+    Made on first use: argparse is not imported at all on the fast query path.
+    """
+    global _PARSER_CLASS
+    if _PARSER_CLASS is None:
+        import argparse
+
+        class _Parser(argparse.ArgumentParser):
+            def error(self, message: str) -> None:  # type: ignore[override]
+                raise UsageError(f"{message} (see {self.prog} --help)")
+
+        _PARSER_CLASS = _Parser
+    return _PARSER_CLASS
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
+    import argparse
+
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
@@ -104,9 +120,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         prepared = sparql.prepare_text(args.expr, params)
     else:
         prepared = sparql.resolve(args.target, params)
-    from ip5graph.cli_endpoint import remote_engine
+    remote = None
+    if hasattr(args, "endpoint"):  # parsed by argparse, which knows the remote options
+        from ip5graph.cli_endpoint import remote_engine
 
-    remote = remote_engine(args)
+        remote = remote_engine(args)
     result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine).run(prepared)
     fmt = args.format or ("ttl" if result.is_graph else "table")
     width = args.width
@@ -247,8 +265,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- main
 
-Command = tuple[str, Callable[[argparse._SubParsersAction], None], Callable[[argparse.Namespace], int]]
-COMMANDS: list[Command] = [
+# (name, add the subparser, run it): annotated loosely so that argparse need not be imported
+COMMANDS: list[tuple[str, Callable[..., None], Callable[..., int]]] = [
     ("queries", _add_queries, cmd_queries),
     ("query", _add_query, cmd_query),
     ("validate", _add_validate, cmd_validate),
@@ -265,7 +283,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     from ip5graph import __version__
 
-    parser = _Parser(
+    parser_class = _parser_class()
+    parser = parser_class(
         prog=PROG, formatter_class=_formatter,
         description="Query and check the IP5 knowledge graph (ontology + graph data, bundled).",
         epilog="examples:\n"
@@ -275,7 +294,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                "Run `ip5graph COMMAND --help` for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     if only is not None:
         for name, add, run in COMMANDS:
             if name == only:
@@ -291,10 +310,68 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+_FAST_QUERY_OPTIONS = {"-e": "expr", "--expr": "expr", "-p": "param", "--param": "param",
+                       "-f": "format", "--format": "format", "--engine": "engine", "--width": "width",
+                       "--data": "data"}
+
+
+def _fast_query_args(argv: list[str]) -> argparse.Namespace | None:
+    """A plain `ip5graph query ...` command line, parsed without argparse; None for anything else.
+
+    Why: importing argparse and building the parser is about a fifth of a cold query's time. Only
+    the common options are handled here; help, mistakes and every other option go through
+    argparse (so the two can only differ in speed, never in meaning).
+    """
+    if not argv or argv[0] != "query":
+        return None
+    from ip5graph.results import FORMATS
+
+    args: dict[str, object] = {"target": None, "expr": None, "param": [], "format": None,
+                               "engine": "oxigraph", "width": None, "data": None, "func": cmd_query}
+    i = 1
+    while i < len(argv):
+        token = argv[i]
+        name, eq, attached = token.partition("=")
+        if token in _FAST_QUERY_OPTIONS and i + 1 < len(argv):
+            key, value, i = _FAST_QUERY_OPTIONS[token], argv[i + 1], i + 2
+        elif token.startswith("--") and eq and name in _FAST_QUERY_OPTIONS:
+            key, value, i = _FAST_QUERY_OPTIONS[name], attached, i + 1
+        elif token.startswith("-") or args["target"] is not None:
+            return None
+        else:
+            args["target"], i = token, i + 1
+            continue
+        if key == "param":
+            args["param"].append(value)  # type: ignore[union-attr]
+        elif key == "data":
+            args["data"] = [*(args["data"] or []), Path(value)]  # type: ignore[misc]
+        elif key == "width":
+            if not value.isdigit():
+                return None
+            args["width"] = int(value)
+        elif (key == "format" and value not in FORMATS) or (key == "engine" and value not in ("oxigraph", "rdflib")):
+            return None
+        elif key in ("expr", "format") and args[key] is not None:
+            return None  # given twice: let argparse decide
+        else:
+            args[key] = value
+    return _Namespace(**args)  # type: ignore[return-value]
+
+
+class _Namespace:
+    """Stands in for argparse.Namespace on the fast path."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.__dict__.update(kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ip5graph` command; returns the exit code."""
     try:
         args_list = sys.argv[1:] if argv is None else list(argv)
+        fast_args = _fast_query_args(args_list)
+        if fast_args is not None:
+            return cmd_query(fast_args)  # type: ignore[arg-type]
         first = next((a for a in args_list if not a.startswith("-")), None)
         fast = first if first in {name for name, _, _ in COMMANDS} else None
         parser = build_parser(only=fast)

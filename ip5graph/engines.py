@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -17,6 +16,7 @@ from ip5graph.errors import QueryError, UsageError
 from ip5graph.namespaces import RDFS_LABEL
 from ip5graph.results import Result
 
+TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 

@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -34,19 +33,53 @@ _TYPE_HINT = {
 }
 
 
-class Param(NamedTuple):
-    """One `# param: NAME TYPE description` header of a named query."""
+class _Record:
+    """A small immutable record (typing.NamedTuple and dataclasses cost milliseconds to import)."""
 
+    __slots__: tuple[str, ...] = ()
+    _defaults: dict[str, object] = {}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        values = dict(self._defaults)
+        values.update(zip(self.__slots__, args))
+        values.update(kwargs)
+        for name in self.__slots__:
+            if name not in values:
+                raise TypeError(f"{type(self).__name__} needs {name}")
+            object.__setattr__(self, name, values[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, n) for n in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._fields() == self._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(tuple(repr(v) for v in self._fields()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+
+class Param(_Record):
+    """One `# param: NAME TYPE description` header of a named query (with its `# example:`)."""
+
+    __slots__ = ("name", "type", "description", "example")
+    _defaults = {"example": None}
     name: str
     type: str
     description: str
-    example: str | None = None
+    example: str | None
 
 
-# NamedTuple rather than dataclass: dataclasses costs ~10 ms of import on the cold query path
-class NamedQuery(NamedTuple):
+class NamedQuery(_Record):
     """One queries/NN-slug.rq file: its name, headers and SPARQL text."""
 
+    __slots__ = ("name", "path", "title", "description", "params", "text")
     name: str
     path: Path
     title: str
@@ -63,13 +96,15 @@ class NamedQuery(NamedTuple):
         return {p.name: p.example for p in self.params if p.example is not None}
 
 
-class Prepared(NamedTuple):
+class Prepared(_Record):
     """A query ready for an engine: safe text, typed bindings and where it came from."""
 
+    __slots__ = ("text", "bindings", "source", "form")
+    _defaults = {"source": "<query>", "form": "SELECT"}
     text: str
     bindings: dict[str, object]
-    source: str = "<query>"
-    form: str = "SELECT"
+    source: str
+    form: str
 
 
 # ---------------------------------------------------------------- catalogue

@@ -13,13 +13,13 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
 from ip5graph import resources
 from ip5graph.errors import DataError
 
+TYPE_CHECKING = False  # typing itself costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
@@ -35,10 +35,22 @@ except ImportError:  # pragma: no cover - non-CPython
     from hashlib import blake2b
 
 
-class Inputs(NamedTuple):
+class Inputs:
     """The files one graph is made of: ontology (without shapes) plus graph data."""
 
-    files: tuple[Path, ...]
+    __slots__ = ("files",)
+
+    def __init__(self, files: Iterable[Path]) -> None:
+        self.files: tuple[Path, ...] = tuple(files)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Inputs) and other.files == self.files
+
+    def __hash__(self) -> int:
+        return hash(self.files)
+
+    def __repr__(self) -> str:
+        return f"Inputs({list(map(str, self.files))})"
 
     @classmethod
     def default(cls, data: Sequence[Path | str] | None = None) -> Inputs:
