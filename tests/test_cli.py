@@ -151,3 +151,29 @@ def test_fresh_venv_install_runs_from_another_directory(tmp_path: Path) -> None:
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "ip5graph", "queries"],
                           capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300)
     assert proc.returncode == 0 and "17-labels-in-language" in proc.stdout
+
+
+@pytest.mark.parametrize("argv", [
+    ["query", "02-heads-meetings"],
+    ["query", "03", "--param", "meeting=meeting:heads-2021", "-p", "x=1", "--format", "csv"],
+    ["query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--engine", "rdflib", "--width=80"],
+    ["query", "--data", "a", "--data=b", "-f", "json", "05-heads-on-date", "-p", "date=2021-06-23"],
+])
+def test_fast_query_parsing_matches_argparse(argv: list[str]) -> None:
+    from ip5graph.cli import _fast_query_args, build_parser
+
+    fast = vars(_fast_query_args(argv))
+    slow = vars(build_parser().parse_args(argv))
+    for key in ("target", "expr", "param", "format", "engine", "width", "data"):
+        assert fast[key] == slow[key], key
+
+
+@pytest.mark.parametrize("argv", [
+    ["query", "--help"], ["query", "02", "--endpoint", "http://127.0.0.1:1"], ["query", "-pX=1", "02"],
+    ["query", "02", "--format", "yaml"], ["query", "02", "03"], ["query", "02", "--width", "wide"],
+    ["query", "02", "--param"], ["queries"],
+])
+def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
+    from ip5graph.cli import _fast_query_args
+
+    assert _fast_query_args(argv) is None
