@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _STORE_VERSION = b"ip5graph-store-1"
 # unreferenced store directories older than this are removed (readers may still hold them)
 _GRACE_SECONDS = 3600
+# how many stores (one per distinct set of input files) the cache keeps
+_KEEP = 4
 
 
 try:  # the blake2 module alone: hashlib would also load OpenSSL (a few ms on every cold query)
@@ -176,32 +178,48 @@ def build_store(inputs: Inputs, root: Path | None = None) -> Path:
     return target
 
 
-def _prune(stores: Path) -> None:
-    """Remove store directories no symlink points to, once they are older than the grace time."""
+def _prune(stores: Path, keep: int = _KEEP) -> None:
+    """Forget all but the `keep` newest stores, and remove directories nothing points to.
+
+    Only what is older than the grace time goes, since another process may still be reading it.
+    """
     import shutil
 
+    now = time.time()
     try:
         entries = list(os.scandir(stores))
     except OSError:
         return
-    live = set()
-    for e in entries:
-        if e.is_symlink():
-            try:
-                live.add(os.readlink(e.path))
-            except OSError:
-                pass
-    now = time.time()
+    links = []
     for e in entries:
         try:
             if e.is_symlink():
-                if e.name.endswith(".link") and now - e.stat(follow_symlinks=False).st_mtime > _GRACE_SECONDS:
-                    os.unlink(e.path)
-                elif not os.path.isdir(e.path):
-                    os.unlink(e.path)  # dangling
-                continue
-            if e.is_dir() and e.name not in live and now - e.stat().st_mtime > _GRACE_SECONDS:
-                # unreferenced: replaced stores, and builds that crashed (.build-*)
+                age = now - e.stat(follow_symlinks=False).st_mtime
+                if e.name.endswith(".link") or not os.path.isdir(e.path):
+                    if age > _GRACE_SECONDS or not e.name.endswith(".link"):
+                        os.unlink(e.path)  # a stale temporary link, or one whose store is gone
+                    continue
+                links.append((age, e))
+        except OSError:
+            continue
+    links.sort(key=lambda pair: pair[0])
+    for age, e in links[keep:]:
+        if age > _GRACE_SECONDS:
+            try:
+                os.unlink(e.path)
+            except OSError:
+                pass
+    live = set()
+    for _, e in links:
+        try:
+            live.add(os.readlink(e.path))
+        except OSError:
+            pass
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False) and e.name not in live \
+                    and now - e.stat(follow_symlinks=False).st_mtime > _GRACE_SECONDS:
+                # replaced or forgotten stores, and builds that crashed (.build-*)
                 shutil.rmtree(e.path, ignore_errors=True)
         except OSError:
             continue

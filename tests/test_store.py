@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,30 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
         assert out.strip() == "ok"
+
+
+def test_old_stores_are_pruned_after_the_grace_time(data_dir: Path, tmp_path: Path) -> None:
+    from ip5graph import store as store_module
+
+    cache = tmp_path / "cache"
+    links = []
+    for i in range(6):
+        (data_dir / "extra.ttl").write_text(
+            f'<https://w3id.org/ip5graph/id/place/p{i}> <http://www.w3.org/2000/01/rdf-schema#label> "p{i}"@en .\n',
+            encoding="utf-8")
+        inputs = Inputs.default([data_dir])
+        build_store(inputs, cache)
+        links.append(store_path(inputs, cache))
+    stores = links[0].parent
+    assert all(link.is_symlink() for link in links)  # young: nothing removed yet
+    old = time.time() - 2 * store_module._GRACE_SECONDS
+    for i, link in enumerate(links):  # age them, oldest first
+        os.utime(link, (old - 10 * (6 - i), old - 10 * (6 - i)), follow_symlinks=False)
+        target = stores / os.readlink(link)
+        os.utime(target, (old, old))
+    store_module._prune(stores)  # forgets the two oldest links
+    assert [link.is_symlink() for link in links] == [False, False, True, True, True, True]
+    store_module._prune(stores)  # and their directories
+    dirs = [p for p in stores.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(dirs) == 4
+    assert len(open_store(Inputs.default([data_dir]), cache)) > 800  # the newest still opens
