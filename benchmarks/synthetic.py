@@ -49,7 +49,11 @@ KINDS = (
 for _k in KINDS:
     PREFIXES[_k] = f"{ID}{_k}/"
 
-FILES = ("organizations", "people", "meetings", "initiatives", "sources")
+# The file split of graph_data/ (by subject), so that a synthetic directory looks like the real one.
+FILES = ("application-shares", "initiatives", "meetings", "organizations",
+         "participations-heads-meetings", "participations-other-meetings", "people", "places",
+         "sources-encyclopedic", "sources-official", "sources-secondary", "tenures")
+SOURCE_FILE = {"off": "sources-official", "2nd": "sources-secondary", "wiki": "sources-encyclopedic"}
 
 # The IP5 heads meetings of the brief: year -> ordinal (no meeting in 2009).
 HEADS_YEARS = [2007, 2008] + list(range(2010, 2026))
@@ -349,7 +353,7 @@ class Generator:
             iri = e("source", f"x{k}")
             publisher = ("forum secretariat", "office press desk", "news agency", "law firm",
                          "encyclopedia")[k % 5]
-            self.w.node("sources", iri, [
+            self.w.node(SOURCE_FILE[tier], iri, [
                 ("a", "ip5:Source"),
                 ("rdfs:label", lit(f"{sid}: synthetic {stype} number {k} of forum {forum}")),
                 ("ip5:sourceId", plain(sid)),
@@ -372,7 +376,7 @@ class Generator:
             pairs += [("ip5:country", lit(COUNTRY[region])),
                       ("rdfs:comment", lit(f"Synthetic place record for {label}.")),
                       ("dcterms:source", srcs[0])]
-            self.w.node("organizations", iri, pairs)
+            self.w.node("places", iri, pairs)
         return iri
 
     def person(self, region: str, srcs: list[str], fixed: tuple[str, str, str, str] | None = None,
@@ -434,7 +438,7 @@ class Generator:
         pairs += [("rdfs:comment", lit(f"Synthetic tenure of {person.label} at {line.org_slug}, "
                                        f"from {start.isoformat()}.")),
                   ("dcterms:source", rng.choice(line.srcs))]
-        self.w.node("people", iri, pairs)
+        self.w.node("tenures", iri, pairs)
         return end
 
     # -- a forum ------------------------------------------------------------------------------
@@ -464,7 +468,7 @@ class Generator:
                 ("rdfs:comment", lit(f"Synthetic working group of {tag} on {subject}.")),
                 ("dcterms:source", srcs[3])])
         share_date = 2010 + f % 15
-        w.node("organizations", e("share", f"{sx}applications-{share_date}"), [
+        w.node("application-shares", e("share", f"{sx}applications-{share_date}"), [
             ("a", "ip5:ApplicationShare"),
             ("rdfs:label", lit(f"{tag} share of worldwide applications, {share_date}")),
             ("ip5:subject", forum), ("ip5:sharePercent", typed(f"{70 + f % 25}.0", "decimal")),
@@ -636,15 +640,16 @@ class Generator:
             else:
                 role = "role:head-of-delegation"
             title = ("Acting " if t.acting else "") + HEAD_TITLE[office.region]
-            self.participation(slug, iri, t.person, role, office.iri, title, srcs)
+            self.participation(slug, iri, t.person, role, office.iri, title, srcs, heads=True)
         if self.wipo_dgs and self.wipo_deputies:
             dg = self.wipo_dgs.on(when).person
             if year >= 2015 and number % 2 == 0 or year == 2021:
                 dep = self.wipo_deputies.on(when).person
                 self.participation(slug, iri, dep, "role:observer", wipo, "Deputy Director General",
-                                   srcs, behalf=dg.iri)
+                                   srcs, behalf=dg.iri, heads=True)
             else:
-                self.participation(slug, iri, dg, "role:observer", wipo, "Director General", srcs)
+                self.participation(slug, iri, dg, "role:observer", wipo, "Director General", srcs,
+                                   heads=True)
         return iri
 
     def link_next(self, before: str, after: str) -> None:
@@ -652,7 +657,8 @@ class Generator:
         self.w.node("meetings", before, [("ip5:nextMeeting", after)])
 
     def participation(self, mslug: str, meeting: str, person: Person, role: str, org: str,
-                      capacity: str, srcs: list[str], behalf: str | None = None) -> None:
+                      capacity: str, srcs: list[str], behalf: str | None = None,
+                      heads: bool = False) -> None:
         pairs = [("a", "ip5:Participation"),
                  ("rdfs:label", lit(f"{person.label} at {mslug}")),
                  ("ip5:meeting", meeting), ("ip5:participant", person.iri), ("ip5:role", role),
@@ -661,7 +667,8 @@ class Generator:
             pairs.append(("ip5:onBehalfOf", behalf))
         pairs += [("ip5:capacity", lit(capacity)),
                   ("dcterms:source", self.rng.choice(srcs))]
-        self.w.node("meetings", e("participation", f"{mslug}-{person.slug}"), pairs)
+        file = "participations-heads-meetings" if heads else "participations-other-meetings"
+        self.w.node(file, e("participation", f"{mslug}-{person.slug}"), pairs)
 
     def industry_meeting(self, slug: str, tag: str, number: int, when: date, host: Office,
                          offices: list[Office], associations: list[tuple[str, Person]],
@@ -785,7 +792,7 @@ class Generator:
 
     def inferred(self, slug: str, entity: str, aspect: str, value: str, srcs: list[str],
                  why: str) -> None:
-        self.w.node("sources", e("inference", f"{slug}-{fold(aspect)}"), [
+        self.w.node("meetings", e("inference", f"{slug}-{fold(aspect)}"), [
             ("a", "ip5:Claim"), ("a", "ip5:InferredClaim"),
             ("rdfs:label", lit(f"Inferred {aspect} of {slug}")),
             ("ip5:aboutEntity", entity), ("ip5:aspect", plain(aspect)),
@@ -800,14 +807,14 @@ class Generator:
         slug = fold(cid)
         a, b = srcs[10 + n], srcs[20 + n]
         other = when + timedelta(days=2)
-        self.w.node("sources", e("conflict", slug), [
+        self.w.node("meetings", e("conflict", slug), [
             ("a", "ip5:Conflict"), ("ip5:conflictId", plain(cid)),
             ("rdfs:label", lit(f"{cid}: date of {mslug}")), ("ip5:concerns", meeting),
             ("ip5:hasClaim", e("claim", f"{slug}-1")), ("ip5:hasClaim", e("claim", f"{slug}-2")),
             ("rdfs:comment", lit(f"Synthetic conflict: two sources of {tag} give different dates.")),
             ("dcterms:source", a), ("dcterms:source", b)])
         for i, (d, src, pref) in enumerate(((when, a, TRUE), (other, b, FALSE)), 1):
-            self.w.node("sources", e("claim", f"{slug}-{i}"), [
+            self.w.node("meetings", e("claim", f"{slug}-{i}"), [
                 ("a", "ip5:Claim"), ("rdfs:label", lit(f"{cid} claim {i}: {d.isoformat()}")),
                 ("ip5:aboutEntity", meeting), ("ip5:aspect", plain("start date")),
                 ("ip5:claimedValue", dlit(d)), ("ip5:preferred", pref),
@@ -828,12 +835,16 @@ def generate(target: int, seed: int = 5) -> Generator:
 
 
 def write(gen: Generator, out_dir: str, fmt: str = "ttl") -> list[str]:
-    """Write the five files into out_dir (each via a temp file and rename); returns their paths."""
+    """Write the graph_data-like files into out_dir (each via a temp file and rename); returns their paths.
+
+    The files are named *.ttl in both formats (N-Triples is a subset of Turtle), so that
+    `ip5graph --data DIR` reads either.
+    """
     os.makedirs(out_dir, exist_ok=True)
     paths = []
     for name in FILES:
         text = gen.w.turtle(name) if fmt == "ttl" else gen.w.ntriples(name)
-        path = os.path.join(out_dir, f"{name}.{fmt}")
+        path = os.path.join(out_dir, f"{name}.ttl")  # N-Triples is Turtle too: --data reads *.ttl
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -846,7 +857,7 @@ def write(gen: Generator, out_dir: str, fmt: str = "ttl") -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--triples", type=float, default=1e4, help="approximate size (default 1e4)")
-    ap.add_argument("--out", required=True, help="directory to write the five files into")
+    ap.add_argument("--out", required=True, help="directory to write the files into (the graph_data split)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--format", choices=("ttl", "nt"), default="ttl")
     args = ap.parse_args(argv)
