@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
+from ip5graph.files import atomic_write_text
 from ip5graph.namespaces import ID, PREFIXES
 
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -236,9 +237,7 @@ def write_canonical(path: Path) -> bool:
     text = canonical_text(path)
     if path.read_text(encoding="utf-8") == text:
         return False
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, text)
     return True
 
 

@@ -6,14 +6,13 @@ sorted first its output is byte-identical for the same input.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ip5graph.errors import UsageError
+from ip5graph.files import MissingFolderError, atomic_write_bytes
 from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
 from ip5graph.results import prefixes_for
 from ip5graph.terms import sort_key
@@ -87,19 +86,8 @@ def triples_of(store: ox.Store) -> list[ox.Triple]:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written file."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{path}: no such directory: {folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    """Write the whole file or nothing (a missing folder is a usage error)."""
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        atomic_write_bytes(path, data)
+    except MissingFolderError as e:
+        raise UsageError(str(e)) from None

@@ -30,6 +30,7 @@ import networkx as nx
 
 from ip5graph import network, timeline, views
 from ip5graph.errors import UsageError
+from ip5graph.files import current_umask
 
 MARKER = ".ip5graph-site"
 PAGE_KINDS = ("office", "meeting", "person")
@@ -107,7 +108,7 @@ def _check_target(target: Path) -> None:
 
 
 def _swap(work: Path, target: Path) -> None:
-    os.chmod(work, 0o777 & ~_umask())
+    os.chmod(work, 0o777 & ~current_umask())
     if not target.exists():
         os.rename(work, target)
         return
@@ -120,12 +121,6 @@ def _swap(work: Path, target: Path) -> None:
         os.rename(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class _Builder:

@@ -19,7 +19,6 @@ import math
 import os
 import random
 import re
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -30,6 +29,7 @@ import networkx as nx
 
 from ip5graph import network
 from ip5graph.errors import Ip5GraphError
+from ip5graph.files import atomic_write_text
 from ip5graph.namespaces import IP5, PREFIXES
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -446,31 +446,6 @@ def build_html(
     if not subtitle:
         subtitle = f"{len(g)} entities, {g.number_of_edges()} links"
     return render(data, title=title, subtitle=subtitle, nav=nav, extra=extra, vis_src=vis_src)
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write via a temp file in the same folder, then rename: readers never see half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """atomic_write_bytes for UTF-8 text with \n line ends."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_html(g: nx.MultiDiGraph, path: str | os.PathLike[str], **kwargs: Any) -> None:
