@@ -34,6 +34,41 @@ def test_fingerprint_follows_content_only(data_dir: Path) -> None:
     assert Inputs.default([data_dir]).fingerprint() != a
 
 
+def test_fingerprint_memo_skips_reading_files_unchanged_since_hashed(
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = tmp_path / "digests"
+    for f in data_dir.iterdir():
+        os.utime(f, (1_000_000, 1_000_000))  # written long before they are hashed
+    inputs = Inputs.default([data_dir])
+    a = inputs.fingerprint(memo=memo)
+    assert a == inputs.fingerprint()  # the same key with or without the memo
+    import ip5graph.store as store_module
+
+    def no_reading(path: Path) -> bytes:
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr(store_module, "_read", no_reading)
+    assert inputs.fingerprint(memo=memo) == a  # ontology files may be recent: those are re-read
+    monkeypatch.undo()
+    with open(data_dir / "people.ttl", "a", encoding="utf-8") as f:
+        f.write("\n# new bytes, new size and mtime\n")
+    assert inputs.fingerprint(memo=memo) != a
+
+
+def test_fingerprint_memo_does_not_trust_a_file_hashed_right_after_it_changed(
+        data_dir: Path, tmp_path: Path) -> None:
+    memo = tmp_path / "digests"
+    people = data_dir / "people.ttl"
+    os.utime(people)  # just edited
+    inputs = Inputs.default([data_dir])
+    a = inputs.fingerprint(memo=memo)
+    stat = people.stat()
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("a", "b", 1), encoding="utf-8")  # same size
+    os.utime(people, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert inputs.fingerprint(memo=memo) != a
+
+
 def test_store_is_built_once_and_reused(data_dir: Path, tmp_path: Path) -> None:
     inputs = Inputs.default([data_dir])
     store = open_store(inputs, tmp_path / "cache")
