@@ -122,6 +122,8 @@ def _display_rows(result: Result) -> tuple[list[str], list[list[str]]]:
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # one column a character: the common case, without a per-character loop
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
                for c in text)
 
