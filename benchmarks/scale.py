@@ -285,7 +285,7 @@ def print_report(report: list, args: argparse.Namespace) -> None:
           f"run(s) (rdflib: 1); peak = VmHWM of the cell's process, MB; cells stopped after "
           f"{args.bound:g} s")
     print()
-    head = f"{'size':<6} {'triples':>9}  {'engine':<16} {'load':>8} {'suite':>8} {'render':>8} {'peak MB':>8}"
+    head = f"{'size':<6} {'triples':>9}  {'engine':<18} {'load':>8} {'suite':>8} {'render':>8} {'peak MB':>8}"
     print(head)
     print("-" * len(head))
     for label, count, gen_s, _plan, cells in report:
@@ -297,7 +297,7 @@ def print_report(report: list, args: argparse.Namespace) -> None:
             peak_s = f"{peak:.0f}" if peak else "-"
             if cell.get("stopped"):
                 peak_s += "+"
-            print(f"{size_col}  {ENGINE_NAMES[e]:<16} {fmt_s(cell, 'load'):>8} {fmt_s(cell, 'suite'):>8} "
+            print(f"{size_col}  {ENGINE_NAMES[e]:<18} {fmt_s(cell, 'load'):>8} {fmt_s(cell, 'suite'):>8} "
                   f"{fmt_s(cell, 'render') if e != 'raw' else '':>8} {peak_s:>8}")
         print(f"{'':16}  (generating the graph took {gen_s:.2f} s)")
     print()
@@ -318,6 +318,7 @@ def print_report(report: list, args: argparse.Namespace) -> None:
             first = False
         if rdf:
             print(f"{'':<6} {'rdflib load /cold':<18} {ratio(rdf, cells.get('ip5graph', {}), 'load'):>10}")
+    print_targets(report, args.bound)
     notes = []
     for label, _count, _gen_s, plan, cells in report:
         names = [q["name"] for q in plan["queries"]]
@@ -343,6 +344,22 @@ def print_report(report: list, args: argparse.Namespace) -> None:
             print("  " + note)
     if args.queries:
         print_queries(report)
+
+
+def print_targets(report: list, bound: float) -> None:
+    """Issue 6's targets at 1e6 triples, beside what this run measured (information only)."""
+    big = [r for r in report if r[1] >= 900_000]
+    if not big:
+        return
+    label, _count, _gen_s, _plan, cells = big[-1]
+    raw, rdf = cells.get("raw", {}), cells.get("rdflib", {})
+    print()
+    print(f"targets at {label}: load and suite <= 1.3x raw, suite >= 10x faster than rdflib, peak < 500 MB")
+    for e in ("ip5graph", "memory"):
+        c = cells.get(e)
+        if c:
+            print(f"  {ENGINE_NAMES[e]:<18} load {ratio(c, raw, 'load')}, suite {ratio(c, raw, 'suite')}, "
+                  f"rdflib/this {stopped_ratio(rdf, c, bound)}, peak {c.get('peak_mb') or 0:.0f} MB")
 
 
 def stopped_ratio(rdf: dict, ip5: dict, bound: float) -> str:
