@@ -125,7 +125,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         from ip5graph.cli_endpoint import remote_engine
 
         remote = remote_engine(args)
-    result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine).run(prepared)
+    result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine, store="cached").run(prepared)
     fmt = args.format or ("ttl" if result.is_graph else "table")
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():

@@ -41,5 +41,21 @@ def test_importing_the_package_is_cheap() -> None:
 def test_unwritable_cache_falls_back_to_memory(tmp_path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
-    kg = ip5graph.open(data=[FIXTURES], cache_dir=blocker / "cache")
+    kg = ip5graph.open(data=[FIXTURES], cache_dir=blocker / "cache", store="cached")
     assert len(kg.query("01-offices").rows) == 5
+
+
+def test_default_store_is_in_memory_and_cached_store_persists(tmp_path) -> None:
+    """open() loads into memory (fastest for many queries); store="cached" builds the on-disk
+    store that one-shot `ip5graph query` processes reuse."""
+    kg = ip5graph.open(data=[FIXTURES], cache_dir=tmp_path / "cache")
+    assert len(kg.query("01-offices").rows) == 5
+    assert not (tmp_path / "cache").exists()
+    cached = ip5graph.open(data=[FIXTURES], cache_dir=tmp_path / "cache", store="cached")
+    assert [r for r in cached.query("01-offices").rows] == [r for r in kg.query("01-offices").rows]
+    assert any((tmp_path / "cache").rglob("*"))
+
+
+def test_unknown_store_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown store"):
+        ip5graph.open(store="disk")
