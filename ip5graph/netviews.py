@@ -15,6 +15,7 @@ import networkx as nx
 
 from ip5graph import network
 from ip5graph.errors import UsageError
+from ip5graph.files import atomic_write_bytes
 
 
 @dataclass
@@ -145,9 +146,9 @@ def export_network(kg: Any, fmt: str, output: str | os.PathLike[str] | None) -> 
                 raise UsageError(f"{out}: exists and is not a folder (csv writes nodes.csv and edges.csv into it)")
             out.mkdir(parents=True, exist_ok=True)
             for name, data in files.items():
-                views.atomic_write_bytes(out / name, data)
+                atomic_write_bytes(out / name, data)
         else:
             if str(out.parent) and not out.parent.is_dir():
                 raise UsageError(f"{out}: no such directory: {out.parent}")
-            views.atomic_write_bytes(out, next(iter(files.values())))
+            atomic_write_bytes(out, next(iter(files.values())))
     return files
