@@ -3,7 +3,8 @@
 The form: the project's prefixes in a fixed order (only those used), then one block per subject,
 subjects sorted (ontology and scheme headers first), predicates sorted (rdf:type first, then
 labels, then by prefixed name), objects sorted, one object per line. Blank nodes that are used
-once are written inline (`[ ... ]`, lists as `( ... )`); the data files have none.
+once are written inline (`[ ... ]`, lists as `( ... )`); one used more than once has no canonical
+form (its label would depend on parse order). The data files have no blank nodes at all.
 
 `python -m ip5graph.canonical [--write] FILE...` checks (or rewrites) files.
 """
@@ -16,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
 from ip5graph.files import atomic_write_text
@@ -116,7 +116,10 @@ class _Writer:
         for _, _, o in graph:
             if isinstance(o, BNode):
                 self.refcount[o] = self.refcount.get(o, 0) + 1
-        self._labels: dict[BNode, str] = {}
+        shared = sorted(str(b) for b, n in self.refcount.items() if n > 1)
+        if shared:
+            # a label would depend on parse order, so the text would not be canonical
+            raise ValueError(f"canonical Turtle has no form for a blank node used more than once ({len(shared)} found)")
 
     # ---- terms
     def term(self, t: object, depth: int) -> str:
@@ -124,13 +127,11 @@ class _Writer:
             return self.namer.iri(t)
         if isinstance(t, Literal):
             return self.literal(t)
-        if isinstance(t, BNode):
-            if self.refcount.get(t, 0) == 1:
-                items = self._list_items(t)
-                if items is not None:
-                    return "( " + " ".join(self.term(i, depth + 1) for i in items) + " )" if items else "()"
-                return self.inline(t, depth + 1)
-            return self._label(t)
+        if isinstance(t, BNode):  # used exactly once: written where it is used
+            items = self._list_items(t)
+            if items is not None:
+                return "( " + " ".join(self.term(i, depth + 1) for i in items) + " )" if items else "()"
+            return self.inline(t, depth + 1)
         raise TypeError(f"cannot write {t!r}")
 
     def literal(self, lit: Literal) -> str:
@@ -145,12 +146,6 @@ class _Writer:
         if dt == XSD.boolean and lex in ("true", "false"):
             return lex
         return f'"{_escape_string(lex)}"^^{self.namer.iri(dt)}'
-
-    def _label(self, b: BNode) -> str:
-        if b not in self._labels:
-            # deterministic: number shared blank nodes by the text of their content
-            self._labels[b] = f"_:b{len(self._labels)}"
-        return self._labels[b]
 
     def _list_items(self, b: BNode) -> list[object] | None:
         preds = set(self.g.predicates(b))
@@ -167,7 +162,7 @@ class _Writer:
                 return None
             items.append(self.g.value(node, RDF.first))
             node = self.g.value(node, RDF.rest)
-        return list(Collection(self.g, b))
+        return items
 
     # ---- blocks
     def _predicate_key(self, p: URIRef) -> tuple[int, str]:
@@ -207,7 +202,7 @@ class _Writer:
             if isinstance(s, BNode) and self.refcount.get(s, 0) == 0:
                 blocks.append(self.inline(s, 1) + " .")
                 continue
-            head = self.namer.iri(s) if isinstance(s, URIRef) else self._label(s)
+            head = self.namer.iri(s)
             parts = self.body(s, 1)
             blocks.append(head + "\n" + " ;\n".join(parts) + " .")
         text = "\n\n".join(blocks) + "\n" if blocks else ""
@@ -227,9 +222,17 @@ def canonical_text(path: Path) -> str:
     return serialize(g)
 
 
+def is_canonical(path: Path) -> bool:
+    """Whether a file's text is its canonical form (a file that has none is not)."""
+    try:
+        return path.read_text(encoding="utf-8") == canonical_text(path)
+    except ValueError:
+        return False
+
+
 def non_canonical(paths: Iterable[Path]) -> list[Path]:
     """The files among `paths` whose text is not their canonical form."""
-    return [p for p in paths if p.read_text(encoding="utf-8") != canonical_text(p)]
+    return [p for p in paths if not is_canonical(p)]
 
 
 def write_canonical(path: Path) -> bool:
@@ -248,16 +251,19 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print("usage: python -m ip5graph.canonical [--write] FILE.ttl...", file=sys.stderr)
         return 2
-    bad = []
+    if not write:
+        bad = non_canonical(files)
+        for f in bad:
+            print(f"{f}: not in canonical form (run python -m ip5graph.canonical --write {f})", file=sys.stderr)
+        return 1 if bad else 0
     for f in files:
-        if write:
+        try:
             if write_canonical(f):
                 print(f"rewrote {f}")
-        elif f.read_text(encoding="utf-8") != canonical_text(f):
-            bad.append(f)
-    for f in bad:
-        print(f"{f}: not in canonical form (run python -m ip5graph.canonical --write {f})", file=sys.stderr)
-    return 1 if bad else 0
+        except ValueError as e:
+            print(f"{f}: {e}", file=sys.stderr)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":

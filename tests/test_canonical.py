@@ -68,3 +68,10 @@ def test_check_and_rewrite(tmp_path: Path) -> None:
     assert canonical.write_canonical(messy) is False
     assert canonical.main([str(messy)]) == 0
     assert canonical.main([]) == 2
+
+
+def test_a_shared_blank_node_has_no_canonical_form(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.ttl"
+    shared.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p _:x .\nex:b ex:p _:x .\n", encoding="utf-8")
+    assert canonical.non_canonical([shared]) == [shared]
+    assert canonical.main(["--write", str(shared)]) == 1

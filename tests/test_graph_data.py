@@ -89,14 +89,6 @@ def test_parse_serialize_parse_is_isomorphic(path: Path) -> None:
     assert isomorphic(g, via_rdflib)
 
 
-def test_canonical_check_catches_a_reordered_file(tmp_path: Path) -> None:
-    text = (ROOT / "graph_data" / "meetings.ttl").read_text(encoding="utf-8")
-    blocks = text.split("\n\n")
-    shuffled = tmp_path / "meetings.ttl"
-    shuffled.write_text("\n\n".join([blocks[0], *reversed(blocks[1:])]) + "\n", encoding="utf-8")
-    assert canonical.non_canonical([shuffled]) == [shuffled]
-
-
 def test_no_blank_nodes_in_the_data(data_graph: Graph) -> None:
     blanks = {t for triple in data_graph for t in triple if isinstance(t, BNode)}
     assert blanks == set()
