@@ -6,7 +6,6 @@ Kept free of rdflib imports so that the query path (which must not import rdflib
 from __future__ import annotations
 
 IP5 = "https://w3id.org/ip5graph/ontology#"
-ONTOLOGY_IRI = "https://w3id.org/ip5graph/ontology"
 ID = "https://w3id.org/ip5graph/id/"
 
 # The stable prefix table: the order here is the order in every written Turtle file.
@@ -35,8 +34,3 @@ DCTERMS_SOURCE = PREFIXES["dcterms"] + "source"
 def sparql_prefixes() -> str:
     """PREFIX lines for every project prefix, for queries written in code."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
-def entity_iri(kind: str, slug: str) -> str:
-    """The IRI of a data node: https://w3id.org/ip5graph/id/{kind}/{slug}."""
-    return f"{ID}{kind}/{slug}"
