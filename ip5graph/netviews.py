@@ -76,14 +76,17 @@ def from_query(loaded: Loaded, target: str, params: dict[str, object] | None = N
 
     prepared = sparql.resolve(target, params or {})
     result = OxigraphEngine(loaded.store).run(prepared)
-    g = loaded.graph
-    if result.is_graph:
-        sub = network.construct_graph(g, result.triples)
-    else:
-        iris = [t.value for row in result.rows for t in row if type(t).__name__ == "NamedNode"]
-        sub = network.select_graph(g, iris)
     name = Path(target).stem if target.endswith(".rq") else target
-    return View(sub, f"Query {name} as a graph")
+    return View(result_graph(loaded.graph, result), f"Query {name} as a graph")
+
+
+def result_graph(g: nx.MultiDiGraph, result: Any) -> nx.MultiDiGraph:
+    """What a query Result shows as a graph: CONSTRUCT/DESCRIBE its triples, SELECT the entities
+    its rows name and the links among them (ASK: nothing). One rule for views, site and tests."""
+    if result.is_graph:
+        return network.construct_graph(g, result.triples)
+    return network.select_graph(g, (t.value for row in result.rows for t in row
+                                     if type(t).__name__ == "NamedNode"))
 
 
 def write_view(view: View, path: str | os.PathLike[str], *, lang: str = "en", seed: int = 0) -> None:

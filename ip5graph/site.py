@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import network, timeline, views
+from ip5graph import netviews, network, timeline, views
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
 
@@ -166,10 +166,9 @@ class _Builder:
     def run(self) -> SiteReport:
         from ip5graph.engines import OxigraphEngine
         from ip5graph.export import triples_of
-        from ip5graph.store import load_memory
 
-        store = load_memory(self.kg.inputs)
-        g = network.project(store)
+        loaded = netviews.load(self.kg)
+        g, store = loaded.graph, loaded.store
         network.annotate_centrality(g, seed=self.seed)
         self.g = g
         self.pages = entity_pages(g)
@@ -246,16 +245,13 @@ class _Builder:
         from ip5graph.terms import compact
 
         g, r = self.g, q.result
-        iris: list[str] = []
+        sub = netviews.result_graph(g, r)
         if r.is_graph:
-            sub = network.construct_graph(g, r.triples)
             header = ["subject", "predicate", "object"]
             rows = [(t.subject, t.predicate, t.object) for t in sorted(r.triples, key=_triple_key)]
         else:
             header = list(r.variables)
             rows = list(r.rows) if r.form == "SELECT" else [(_Bool(r.boolean),)]
-            iris = [t.value for row in rows for t in row if type(t).__name__ == "NamedNode"]
-            sub = network.select_graph(g, iris)
         if len(sub) == 0:
             named = [network.resolve_quiet(g, val) for val in q.bindings.values()]
             sub = network.induced(g, [n for n in named if n])

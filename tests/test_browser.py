@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 import ip5graph
-from ip5graph import network, site, timeline
+from ip5graph import netviews, network, site, timeline
 from ip5graph.namespaces import ID
-from ip5graph.store import load_memory
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -46,12 +45,14 @@ NODE_ON_SCREEN = """(id) => {
 }"""
 
 
+def build(kg, out: Path):
+    """The site of `kg` and, to check it against, the projection of the same graph."""
+    return site.build_site(kg, out), netviews.load(kg).graph, kg
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    kg = ip5graph.open(data=[FIXTURE])
-    report = site.build_site(kg, tmp_path_factory.mktemp("browser") / "site")
-    g = network.project(load_memory(kg.inputs))
-    return report, g, kg
+    return build(ip5graph.open(data=[FIXTURE]), tmp_path_factory.mktemp("browser") / "site")
 
 
 def expected_nodes(rel: str, g, kg) -> int:
@@ -70,10 +71,7 @@ def expected_nodes(rel: str, g, kg) -> int:
 
     q = sparql.find(name[:-5])
     result = kg.query(q.name, **q.example_bindings())
-    if result.is_graph:
-        return len(network.construct_graph(g, result.triples))
-    return len(network.select_graph(g, [t.value for row in result.rows for t in row
-                                        if type(t).__name__ == "NamedNode"]))
+    return len(netviews.result_graph(g, result))
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +114,10 @@ class Tab:
         at = self.page.evaluate(NODE_ON_SCREEN, idx)
         self.page.mouse.click(at["x"], at["y"])
 
-    def close(self) -> None:
+    def __enter__(self) -> Tab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.ctx.close()
 
 
@@ -128,8 +129,7 @@ def check_pages(report, g, kg, browser) -> list[str]:
     """Open every page of a built site; the problems found, one line each."""
     problems = []
     for rel in report.pages:
-        tab = Tab(browser, report.out / rel)
-        try:
+        with Tab(browser, report.out / rel) as tab:
             want = expected_nodes(rel, g, kg)
             got = tab.page.evaluate("window.nodes.length")
             if got != want or want == 0:
@@ -155,8 +155,6 @@ def check_pages(report, g, kg, browser) -> list[str]:
                 problems.append(f"{rel}: external requests {tab.external[:3]}")
             if tab.dialogs:
                 problems.append(f"{rel}: a script opened a dialog {tab.dialogs}")
-        finally:
-            tab.close()
     return problems
 
 
@@ -170,17 +168,14 @@ def test_every_page_renders_offline_and_shows_sources_on_click(built, browser):
 @pytest.mark.slow
 def test_every_page_of_the_bundled_graph(browser, tmp_path):
     """The same checks on the site of the real data, as `ip5graph build` writes it."""
-    kg = ip5graph.open()
-    report = site.build_site(kg, tmp_path / "site")
-    g = network.project(load_memory(kg.inputs))
+    report, g, kg = build(ip5graph.open(), tmp_path / "site")
     assert check_pages(report, g, kg, browser) == []
     assert len(report.pages) > 100
 
 
 def test_xss_label_shows_as_text_and_runs_nothing(built, browser):
     report, _, _ = built
-    tab = Tab(browser, report.out / "person" / "xss-test.html")
-    try:
+    with Tab(browser, report.out / "person" / "xss-test.html") as tab:
         assert tab.page.text_content("#details h2") == XSS             # the focus node's details open on load
         assert tab.page.text_content("#details p") == "</script><script>alert(3)</script>"
         tab.page.fill("#search", "onerror")
@@ -189,14 +184,11 @@ def test_xss_label_shows_as_text_and_runs_nothing(built, browser):
         assert tab.page.evaluate("document.querySelectorAll('img').length") == 0
         tab.page.wait_for_timeout(300)
         assert tab.dialogs == [] and tab.errors == []
-    finally:
-        tab.close()
 
 
 def test_search_finds_nodes_by_native_labels(built, browser):
     report, _, _ = built
-    tab = Tab(browser, report.out / "overview.html")
-    try:
+    with Tab(browser, report.out / "overview.html") as tab:
         for query, label in (("糟谷", "Kasutani Toshihide"), ("特許庁", "Japan Patent Office"),
                              ("특허청", "Korean Intellectual Property Office"), ("成都", "Chengdu"),
                              ("toshihide kasutani", "Kasutani Toshihide")):
@@ -207,14 +199,11 @@ def test_search_finds_nodes_by_native_labels(built, browser):
         assert tab.page.text_content("#details h2") == "Kasutani Toshihide"
         names = tab.page.eval_on_selector_all("#details li", "els => els.map(e => e.textContent)")
         assert "ja: 糟谷敏秀" in names
-    finally:
-        tab.close()
 
 
 def test_language_switch_and_class_filter(built, browser):
     report, g, _ = built
-    tab = Tab(browser, report.out / "overview.html")
-    try:
+    with Tab(browser, report.out / "overview.html") as tab:
         data = tab.data()
         jpo, kipo = node_index(data, ID + "office/jpo"), node_index(data, ID + "office/kipo")
         assert tab.page.eval_on_selector_all("#lang option", "os => os.map(o => o.value)") == ["en", "ja", "zh", "ko"]
@@ -228,14 +217,11 @@ def test_language_switch_and_class_filter(built, browser):
         assert tab.page.evaluate("window.nodes.get({filter: n => n.hidden}).length") == people
         tab.page.check("#legend input[data-class='person']")
         assert tab.page.evaluate("window.nodes.get({filter: n => n.hidden}).length") == 0
-    finally:
-        tab.close()
 
 
 def test_only_http_addresses_become_links(built, browser):
     report, _, _ = built
-    tab = Tab(browser, report.out / "person" / "kasutani-toshihide.html")
-    try:
+    with Tab(browser, report.out / "person" / "kasutani-toshihide.html") as tab:
         data = tab.data()
         tab.click_node(node_index(data, ID + "person/kasutani-toshihide"))
         items = tab.page.eval_on_selector_all("#details-sources li", "els => els.map(e => e.textContent)")
@@ -246,5 +232,3 @@ def test_only_http_addresses_become_links(built, browser):
         hrefs = tab.page.eval_on_selector_all("#details-sources a", "as => as.map(a => [a.href, a.rel])")
         assert hrefs == [["https://www.jpo.go.jp/e/news/kokusai/ip5/index.html", "noopener noreferrer"]]
         assert tab.external == []                                          # showing a link fetches nothing
-    finally:
-        tab.close()
