@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph import netviews, network, site, timeline
@@ -22,7 +23,6 @@ from ip5graph.namespaces import ID
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 XSS = "<img src=x onerror=alert(1)>"
 
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -8,9 +8,11 @@ import json
 import re
 from pathlib import Path
 
+import netgraph
+
 from ip5graph.cli import main
 
-FIXTURE = str(Path(__file__).parent / "fixtures" / "views_small.ttl")
+FIXTURE = str(netgraph.FIXTURE)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import networkx as nx
 import pytest
-import rdflib
+from netgraph import fixture_rdf
 
 from ip5graph import graph_export as X
 from ip5graph import network as N
-from ip5graph import resources, views
+from ip5graph import views
 from ip5graph.errors import UsageError
 from ip5graph.namespaces import ID
-
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 
 
 @pytest.fixture(scope="module")
 def G():
-    g = rdflib.Graph()
-    for f in [*resources.ontology_files(), FIXTURE]:
-        g.parse(f)
-    proj = N.project(g)
+    proj = N.project(fixture_rdf())
     N.annotate_centrality(proj)
     return proj
 

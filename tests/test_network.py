@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
+from netgraph import FILES, fixture_rdf
 
 from ip5graph import network as N
-from ip5graph import resources
 from ip5graph.namespaces import ID, IP5
-
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
-FILES = [*resources.ontology_files(), FIXTURE]
 
 
 def node(slug: str) -> str:
@@ -23,10 +18,7 @@ def node(slug: str) -> str:
 
 @pytest.fixture(scope="module")
 def rdf() -> rdflib.Graph:
-    g = rdflib.Graph()
-    for f in FILES:
-        g.parse(f)
-    return g
+    return fixture_rdf()
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph import site, sparql
 from ip5graph.errors import UsageError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import rdflib
+from netgraph import fixture_rdf
 
 from ip5graph import network as N
-from ip5graph import resources, timeline
+from ip5graph import timeline
 from ip5graph.namespaces import ID
-
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 
 
 @pytest.fixture(scope="module")
 def G():
-    g = rdflib.Graph()
-    for f in [*resources.ontology_files(), FIXTURE]:
-        g.parse(f)
-    return N.project(g)
+    return N.project(fixture_rdf())
 
 
 def test_span_keeps_the_precision():

@@ -5,26 +5,21 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 
 import networkx as nx
 import pytest
-import rdflib
+from netgraph import fixture_rdf
 
 from ip5graph import network as N
-from ip5graph import resources, views
+from ip5graph import views
 from ip5graph.namespaces import ID
 
-FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
 def G() -> nx.MultiDiGraph:
-    g = rdflib.Graph()
-    for f in [*resources.ontology_files(), FIXTURE]:
-        g.parse(f)
-    return N.project(g)
+    return N.project(fixture_rdf())
 
 
 def island(page: str) -> dict:
@@ -81,8 +76,9 @@ def test_json_island_escapes():
 
 
 def test_node_size_follows_centrality(G):
-    N.annotate_centrality(G)
-    data = island(views.build_html(G))
+    annotated = G.copy()                 # the module's G stays as projected
+    N.annotate_centrality(annotated)
+    data = island(views.build_html(annotated))
     size = {n["iri"]: n["s"] for n in data["nodes"]}
     assert size[ID + "meeting/heads-2021"] == max(size.values())
     assert min(size.values()) >= 10.0
