@@ -10,9 +10,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from ip5graph.errors import UsageError
 
-class MissingFolderError(OSError):
-    """The folder a file should go into does not exist."""
+
+class MissingFolderError(UsageError, OSError):
+    """The folder a file should go into does not exist: the user named it, so a usage error
+    (one line, exit 2) wherever it is raised; still an OSError for callers that catch those."""
 
 
 def current_umask() -> int:

@@ -93,9 +93,6 @@ def write_view(view: View, path: str | os.PathLike[str], *, lang: str = "en", se
     """The view as one self-contained HTML file (vis-network inlined), written atomically."""
     from ip5graph import views
 
-    folder = Path(path).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError(f"{path}: no such directory: {folder}")
     views.write_html(view.graph, path, title=view.title, focus=view.focus, lang=lang, seed=seed)
 
 
@@ -151,7 +148,5 @@ def export_network(kg: Any, fmt: str, output: str | os.PathLike[str] | None) -> 
             for name, data in files.items():
                 atomic_write_bytes(out / name, data)
         else:
-            if str(out.parent) and not out.parent.is_dir():
-                raise UsageError(f"{out}: no such directory: {out.parent}")
             atomic_write_bytes(out, next(iter(files.values())))
     return files

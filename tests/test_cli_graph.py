@@ -89,6 +89,8 @@ def test_export_graph_formats(capsys, tmp_path):
     assert code == 0 and len(rows) == 1 + 25
     code, _, _ = run(capsys, "export", "--format", "gexf", "-o", str(tmp_path / "g.gexf"))
     assert code == 0 and (tmp_path / "g.gexf").read_bytes().startswith(b"<?xml")
+    code, _, err = run(capsys, "export", "--format", "gexf", "-o", str(tmp_path / "missing" / "g.gexf"))
+    assert code == 2 and err.count("\n") == 1 and "no such directory" in err
 
 
 def test_stats_lists_central_entities(capsys):

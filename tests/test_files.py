@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ip5graph import files
+from ip5graph.errors import UsageError
 
 
 def test_write_replaces_the_whole_file_with_ordinary_permissions(tmp_path: Path) -> None:
@@ -39,5 +40,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
 
 
 def test_a_missing_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(files.MissingFolderError, match="no such directory"):
+    with pytest.raises(files.MissingFolderError, match="no such directory") as caught:
         files.atomic_write_bytes(tmp_path / "nope" / "x.ttl", b"data")
+    assert isinstance(caught.value, UsageError) and caught.value.exit_code == 2   # one line, exit 2 in the CLI
+    assert not (tmp_path / "nope").exists()
