@@ -8,6 +8,10 @@ from ip5graph import sparql
 from ip5graph.namespaces import sparql_prefixes
 from ip5graph.results import Result
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.api import KnowledgeGraph
+
 CLASS_COUNTS = sparql_prefixes() + """
 SELECT ?class (COUNT(DISTINCT ?node) AS ?instances)
 WHERE { ?node a ?class }
@@ -36,10 +40,10 @@ class Stats:
     tiers: Result
 
 
-def stats(kg: object) -> Stats:
+def stats(kg: KnowledgeGraph) -> Stats:
     """Run the three counting queries on a KnowledgeGraph."""
     def run(text: str, name: str) -> Result:
-        return kg.run(sparql.Prepared(text, {}, f"<stats:{name}>", sparql.check_safe(text)))  # type: ignore[attr-defined]
+        return kg.run(sparql.prepare_text(text, {}, f"<stats:{name}>"))
 
     total = run(TRIPLES, "triples").rows[0][0]
     return Stats(int(total.value) if total is not None else 0, run(CLASS_COUNTS, "classes"), run(TIER_COUNTS, "tiers"))
