@@ -63,10 +63,10 @@ class Inputs:
         for d in dirs or []:
             if not d.exists():
                 raise DataError(f"{d}: no such file or directory")
-        files = resources.ontology_files() + resources.data_files(dirs)
-        if dirs and not resources.data_files(dirs):
+        data = resources.data_files(dirs)
+        if dirs and not data:
             raise DataError(f"{', '.join(map(str, dirs))}: no .ttl files found")
-        return cls(tuple(files))
+        return cls(tuple(resources.ontology_files() + data))
 
     def fingerprint(self, memo: Path | None = None) -> str:
         """A hash of the files' names and bytes: the cache key of the store.
@@ -163,15 +163,21 @@ def syntax_message(path: Path, err: SyntaxError) -> str:
     return f"{path}:{line}:{col}: {msg}"
 
 
+def _check_syntax(path: Path, data: bytes) -> None:
+    """Parse strictly with pyoxigraph, whose errors carry line and column; DataError if it fails."""
+    try:
+        for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as e:
+        raise DataError(syntax_message(path, e)) from None
+
+
 def parse_errors(files: Iterable[Path]) -> list[str]:
     """One file:line:column message per file that does not parse as Turtle (strictly)."""
     errors = []
     for path in files:
         try:
-            for _ in ox.parse(_read(path), format=ox.RdfFormat.TURTLE):
-                pass
-        except SyntaxError as e:
-            errors.append(syntax_message(path, e))
+            _check_syntax(path, _read(path))
         except DataError as e:
             errors.append(str(e))
     return errors
@@ -303,12 +309,7 @@ def load_rdflib(inputs: Inputs) -> rdflib.Graph:
     graph = rdflib.Graph(bind_namespaces="core")
     for path in inputs.files:
         data = _read(path)
-        try:
-            # pyoxigraph first: strict, and its errors carry line and column
-            for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
-                pass
-        except SyntaxError as e:
-            raise DataError(syntax_message(path, e)) from None
+        _check_syntax(path, data)  # pyoxigraph first: strict, and its errors carry line and column
         try:
             graph.parse(data=data.decode("utf-8"), format="turtle")
         except Exception as e:  # rdflib raises many kinds; the user needs the file and the reason
