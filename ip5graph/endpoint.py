@@ -262,7 +262,7 @@ def _outer_group(tokens: list[tuple[str, str, int]]) -> int | None:
             depth += 1
         elif kind == "other" and value == "}":
             depth -= 1
-    return None if any(k == "word" and v.upper() == "WHERE" for k, v, _ in tokens) else first
+    return None if after_where else first  # a top-level WHERE without a group: malformed
 
 
 def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -> str:

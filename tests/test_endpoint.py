@@ -157,6 +157,14 @@ def test_bind_text_without_where_keyword():
         ep.bind_text("DESCRIBE ?s", {"s": ox.NamedNode("http://x/s")})
 
 
+def test_bind_text_without_where_keyword_but_a_subquery_with_one():
+    """Only a top-level WHERE counts: the subquery's WHERE does not hide the outer group."""
+    text = "SELECT ?s ?y { ?s ?p ?o { SELECT ?y WHERE { ?y ?q ?r } } }"
+    out = ep.bind_text(text, {"s": ox.NamedNode("http://x/s")})
+    assert out.startswith("SELECT ?s ?y { VALUES (?s) { (<http://x/s>) }  ?s ?p ?o {")
+    assert out.count("VALUES") == 1
+
+
 def test_bind_text_drops_from_the_loaded_graph_only():
     text = f"SELECT ?s FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
     assert ep.bind_text(text, {}) == "SELECT ?s  WHERE { ?s ?p ?o }"
