@@ -114,7 +114,7 @@ def to_gexf(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) ->
 
 
 def _neo4j_type(key: str) -> str:
-    base = re.sub(r"-\d+$", "", key)
+    base = network.base_key(key)
     return re.sub(r"[^A-Za-z0-9]+", "_", re.sub(r"(?<=[a-z])(?=[A-Z])", "_", base)).strip("_").upper() or "RELATED"
 
 

@@ -16,6 +16,7 @@ import networkx as nx
 from ip5graph import network
 from ip5graph.errors import UsageError
 from ip5graph.files import atomic_write_bytes
+from ip5graph.namespaces import PREFIXES
 
 
 @dataclass
@@ -112,16 +113,17 @@ def central(kg: Any, n: int = 10, *, seed: int = 0) -> Any:
 
     from ip5graph.results import Result
 
+    integer, decimal = (ox.NamedNode(PREFIXES["xsd"] + name) for name in ("integer", "decimal"))
     loaded = load(kg)
     rows = []
     for rank, e in enumerate(network.top_entities(loaded.graph, n, seed=seed), start=1):
         rows.append((
-            ox.Literal(str(rank), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            ox.Literal(str(rank), datatype=integer),
             ox.NamedNode(e["iri"]),
             ox.Literal(e["label"]),
             ox.Literal(e["class"]),
-            ox.Literal(f"{e['betweenness']:.4f}", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
-            ox.Literal(f"{e['degree']:.4f}", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+            ox.Literal(f"{e['betweenness']:.4f}", datatype=decimal),
+            ox.Literal(f"{e['degree']:.4f}", datatype=decimal),
         ))
     return Result("SELECT", ["rank", "entity", "label", "class", "betweenness", "degree"], rows)
 

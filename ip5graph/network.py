@@ -21,23 +21,21 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from ip5graph.namespaces import ID, IP5, PREFIXES
+from ip5graph.namespaces import DCTERMS_SOURCE, ID, IP5, PREFIXES, RDF_TYPE, RDFS_LABEL
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
 OWL = PREFIXES["owl"]
 SKOS = PREFIXES["skos"]
 FOAF = PREFIXES["foaf"]
-ORG = PREFIXES["org"]
-DCT = PREFIXES["dcterms"]
 SH = PREFIXES["sh"]
 
-TYPE = RDF + "type"
-LABEL = RDFS + "label"
+TYPE = RDF_TYPE
+LABEL = RDFS_LABEL
 COMMENT = RDFS + "comment"
 PREF_LABEL = SKOS + "prefLabel"
 ALT_LABEL = SKOS + "altLabel"
-SOURCE = DCT + "source"
+SOURCE = DCTERMS_SOURCE
 
 SOURCE_CLASS = IP5 + "Source"
 TENURE = IP5 + "Tenure"
@@ -53,7 +51,7 @@ _META_CLASSES = {
     RDFS + "Class", RDFS + "Datatype", RDF + "Property", SKOS + "Concept", SKOS + "ConceptScheme",
     SH + "NodeShape", SH + "PropertyShape",
 }
-_META_NAMESPACES = (OWL, RDFS, RDF, SH, "http://www.w3.org/2001/XMLSchema#")
+_META_NAMESPACES = (OWL, RDFS, RDF, SH, PREFIXES["xsd"])
 
 # The most specific class wins when a node has several types (e.g. ip5:PatentOffice and
 # org:FormalOrganization); anything not listed comes after, in IRI order.
@@ -821,14 +819,14 @@ def _step(g: nx.MultiDiGraph, u: str, v: str) -> Step:
     return Step(u, v, key, False, g[v][u][key])
 
 
-def _base_key(key: str) -> str:
+def base_key(key: str) -> str:
     """'headed-acting-2' -> 'headed-acting': drop the suffix that tells parallel records apart."""
     return re.sub(r"-\d+$", "", key)
 
 
 def phrase(step: Step) -> str:
     """The verb phrase of one hop ('chaired {}', 'was hosted by'); '{}' marks the other end."""
-    key = _base_key(step.key)
+    key = base_key(step.key)
     label = step.attrs.get("label", humanize(key))
     role = step.attrs.get("role_key")
     if role in ROLE_EDGES:

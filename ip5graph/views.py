@@ -30,14 +30,13 @@ import networkx as nx
 from ip5graph import network
 from ip5graph.errors import Ip5GraphError
 from ip5graph.files import atomic_write_text
-from ip5graph.namespaces import IP5, PREFIXES
+from ip5graph.namespaces import IP5
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_RELATIVE = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 SPRING_MAX = 300
 LANG_ORDER = ("en", "ja", "zh", "ko")
 
-_F = PREFIXES["foaf"]
 # class -> (colour, vis shape); the legend shows them in this order.
 CLASS_STYLE: dict[str, tuple[str, str]] = {
     IP5 + "HeadsMeeting": ("#d62728", "diamond"),
@@ -49,7 +48,7 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
     IP5 + "IndustryAssociation": ("#9467bd", "square"),
     IP5 + "Forum": ("#2ca02c", "hexagon"),
     IP5 + "WorkingGroup": ("#98df8a", "hexagon"),
-    _F + "Person": ("#8c564b", "dot"),
+    network.PERSON: ("#8c564b", "dot"),
     IP5 + "Initiative": ("#e7ba52", "triangle"),
     IP5 + "OutcomeDocument": ("#aec7e8", "triangleDown"),
     IP5 + "Aim": ("#c5b0d5", "triangleDown"),
@@ -57,8 +56,8 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
     IP5 + "NameChange": ("#ff9896", "star"),
     IP5 + "ApplicationShare": ("#c49c94", "star"),
     IP5 + "Conflict": ("#393b79", "star"),
-    IP5 + "Tenure": ("#c7c7c7", "dot"),
-    IP5 + "Participation": ("#dbdb8d", "dot"),
+    network.TENURE: ("#c7c7c7", "dot"),
+    network.PARTICIPATION: ("#dbdb8d", "dot"),
 }
 _FALLBACK_COLOURS = ("#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354", "#756bb1", "#636363")
 _FALLBACK_SHAPES = ("dot", "square", "triangle", "diamond")
