@@ -38,6 +38,10 @@ from ip5graph.errors import DataError, Ip5GraphError, QueryError, UsageError
 from ip5graph.namespaces import RDFS_LABEL
 from ip5graph.results import Result
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.store import Inputs
+
 GRAPH_BASE = "https://w3id.org/ip5graph/graph/"
 TOKEN_ENV = "IP5GRAPH_TOKEN"
 PASSWORD_ENV = "IP5GRAPH_PASSWORD"
@@ -179,11 +183,8 @@ def _one_line(text: str, limit: int = 200) -> str:
 def _describe(url: str) -> str:
     """The URL without any query string (it may carry a long query) or credentials."""
     parts = urllib.parse.urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc = f"{netloc}:{parts.port}"
-    if ":" in (parts.hostname or ""):
-        netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    host = parts.hostname or ""
+    netloc = _hostport(host, parts.port) if parts.port else f"[{host}]" if ":" in host else host
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
@@ -236,6 +237,13 @@ def _with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
         return url
     sep = "&" if urllib.parse.urlsplit(url).query else "?"
     return url + sep + urllib.parse.urlencode(list(params))
+
+
+def _post_query(remote_: Remote, text: str, accept: str, graphs: Sequence[str] = ()) -> _Response:
+    """POST one SPARQL query (SPARQL 1.1 Protocol), over the merge of `graphs` if any."""
+    url = _with_params(remote_.query_url, [("default-graph-uri", g) for g in graphs])
+    return _http(remote_, "POST", url, text.encode("utf-8"),
+                 {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
 
 # ---------------------------------------------------------------- queries against an endpoint
@@ -340,10 +348,7 @@ class RemoteEngine:
         self.remote = remote_
 
     def _post(self, text: str, accept: str) -> _Response:
-        params = [("default-graph-uri", g) for g in self.remote.default_graphs]
-        return _http(self.remote, "POST", _with_params(self.remote.query_url, params),
-                     text.encode("utf-8"),
-                     {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        return _post_query(self.remote, text, accept, self.remote.default_graphs)
 
     def run(self, prepared: sparql.Prepared) -> Result:
         text = bind_text(prepared.text, prepared.bindings, prepared.source)
@@ -392,9 +397,7 @@ class RemoteEngine:
 def count_triples(remote_: Remote, graph: str) -> int:
     """How many triples the endpoint holds in one named graph."""
     text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-    resp = _http(remote_, "POST", remote_.query_url, text.encode("utf-8"),
-                 {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": SELECT_ACCEPT})
-    answer = _parse_solutions(resp, f"count of <{graph}>")
+    answer = _parse_solutions(_post_query(remote_, text, SELECT_ACCEPT), f"count of <{graph}>")
     rows = list(answer) if isinstance(answer, ox.QuerySolutions) else []
     term = rows[0]["n"] if rows else None
     try:
@@ -590,7 +593,7 @@ def _child_setup() -> None:
             pass
 
 
-def store_location(inputs: object, cache_dir: Path | None = None) -> Path:
+def store_location(inputs: Inputs, cache_dir: Path | None = None) -> Path:
     """The directory of the cached store for these inputs, built first when missing.
 
     The same store the CLI queries; it is complete once this returns (store.py publishes it
@@ -598,10 +601,10 @@ def store_location(inputs: object, cache_dir: Path | None = None) -> Path:
     """
     from ip5graph import store
 
-    link = store.store_path(inputs, cache_dir)  # type: ignore[arg-type]
+    link = store.store_path(inputs, cache_dir)
     target = link.resolve() if link.is_symlink() else None
     if target is None or not target.is_dir():
-        target = store.build_store(inputs, cache_dir)  # type: ignore[arg-type]
+        target = store.build_store(inputs, cache_dir)
     return target
 
 
