@@ -14,8 +14,7 @@ import pyoxigraph as ox
 from ip5graph.errors import UsageError
 from ip5graph.files import MissingFolderError, atomic_write_bytes
 from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
-from ip5graph.results import prefixes_for
-from ip5graph.terms import sort_key
+from ip5graph.results import prefixes_used, triple_key
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -25,24 +24,6 @@ FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 ONTOLOGY_GRAPH = "https://w3id.org/ip5graph/graph/ontology"
-
-
-def _key(t: ox.Triple | ox.Quad) -> tuple:
-    base = (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))
-    if isinstance(t, ox.Quad):
-        return (sort_key(t.graph_name), *base)
-    return base
-
-
-def _prefixes(terms: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
-    used: set[str] = set()
-    for t in terms:
-        for x in (t.subject, t.predicate, t.object, getattr(t, "graph_name", None)):
-            if isinstance(x, ox.NamedNode):
-                used.add(x.value)
-            elif isinstance(x, ox.Literal):
-                used.add(x.datatype.value)
-    return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
 
 
 def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
@@ -73,10 +54,10 @@ def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     """The graph in one of FORMATS, sorted, with the prefixes it uses."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'; use one of {', '.join(FORMATS)}")
-    items: list[ox.Triple] = sorted(set(triples), key=_key)
+    items: list[ox.Triple] = list(set(triples))
     data: list = source_graphs(items) if fmt == "trig" else items
-    data.sort(key=_key)
-    prefixes = _prefixes(data) if fmt in ("ttl", "trig", "xml") else None
+    data.sort(key=triple_key)  # once, after the quads are made: the order of `items` does not matter
+    prefixes = prefixes_used(data) if fmt in ("ttl", "trig", "xml") else None
     return ox.serialize(data, format=FORMATS[fmt], prefixes=prefixes)
 
 

@@ -20,7 +20,7 @@ Labeller = Callable[[Iterable[str]], dict[str, str]]
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "table", "md")
-FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld")
+FORMATS = tuple(dict.fromkeys(SELECT_FORMATS + GRAPH_FORMATS))
 
 
 class Result:
@@ -67,38 +67,48 @@ class Result:
             return to_table(self, width)
         return WRITERS[fmt](self)
 
+    # one method a format, for the Python API; all go through serialize, which refuses a format
+    # that does not suit the result (an empty CSV of a CONSTRUCT would be a silent wrong answer)
     def to_table(self, width: int | None = None) -> str:
-        return to_table(self, width)
+        return self.serialize("table", width)
 
     def to_csv(self) -> str:
-        return to_csv(self)
+        return self.serialize("csv")
 
     def to_tsv(self) -> str:
-        return to_tsv(self)
+        return self.serialize("tsv")
 
     def to_json(self) -> str:
-        return to_json(self)
+        return self.serialize("json")
 
     def to_xml(self) -> str:
-        return to_xml(self)
+        return self.serialize("xml")
 
     def to_md(self) -> str:
-        return to_md(self)
+        return self.serialize("md")
 
     def to_ttl(self) -> str:
-        return to_ttl(self)
+        return self.serialize("ttl")
 
     def to_nt(self) -> str:
-        return to_nt(self)
+        return self.serialize("nt")
 
     def to_jsonld(self) -> str:
-        return to_jsonld(self)
+        return self.serialize("jsonld")
 
 
 # ---------------------------------------------------------------- display (table, md)
 
+def triple_key(t: ox.Triple | ox.Quad) -> tuple:
+    """A total order on triples, and on quads by graph first (for deterministic output)."""
+    base = (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))
+    if isinstance(t, ox.Quad):
+        return (sort_key(t.graph_name), *base)
+    return base
+
+
 def _graph_rows(result: Result) -> tuple[list[str], list[tuple[Term, ...]]]:
-    triples = sorted(result.triples, key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
+    triples = sorted(result.triples, key=triple_key)
     return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in triples]
 
 
@@ -286,19 +296,22 @@ def prefixes_for(iris: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    return sorted(set(triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
+def prefixes_used(items: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
+    """The prefixes of prefixes_for that the IRIs and datatypes of these triples or quads use."""
+    used: set[str] = set()
+    for t in items:
+        for x in (t.subject, t.predicate, t.object, getattr(t, "graph_name", None)):
+            if isinstance(x, ox.NamedNode):
+                used.add(x.value)
+            elif isinstance(x, ox.Literal):
+                used.add(x.datatype.value)
+    return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
 
 
 def rdf_text(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> str:
     """Sorted triples in an RDF format, with only the prefixes they use (Turtle)."""
-    items = _sorted_triples(triples)
-    prefixes = None
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        used = {t.value for tr in items for t in (tr.subject, tr.predicate, tr.object)
-                if isinstance(t, ox.NamedNode)}
-        used |= {tr.object.datatype.value for tr in items if isinstance(tr.object, ox.Literal)}
-        prefixes = {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
+    items = sorted(set(triples), key=triple_key)
+    prefixes = prefixes_used(items) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
 
 
