@@ -556,27 +556,18 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         stop(proc)
 
 
-def test_cli_serve_started_as_a_background_job_still_stops_on_sigint(cli_cache):
+@pytest.mark.parametrize(("sig", "ignore_sigint"), [(signal.SIGINT, True), (signal.SIGTERM, False)],
+                         ids=["sigint-as-a-background-job", "sigterm"])
+def test_cli_serve_stops_on_a_signal(cli_cache, sig, ignore_sigint):
     """A shell starts `ip5graph serve &` with SIGINT ignored; the server must not inherit that."""
     port = free_port()
-    proc, line = start_cli_serve(cli_cache, port, ignore_sigint=True)
+    proc, line = start_cli_serve(cli_cache, port, ignore_sigint=ignore_sigint)
     try:
         assert f"127.0.0.1:{port}" in line
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         assert proc.wait(15) == 0
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    finally:
-        stop(proc)
-
-
-def test_cli_serve_stops_on_sigterm(cli_cache):
-    port = free_port()
-    proc, line = start_cli_serve(cli_cache, port)
-    try:
-        assert f"127.0.0.1:{port}" in line
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(15) == 0
     finally:
         stop(proc)
 
