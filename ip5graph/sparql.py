@@ -89,7 +89,7 @@ class NamedQuery(_Record):
 
     @property
     def slug(self) -> str:
-        return self.name.split("-", 1)[1] if re.match(r"^\d+-", self.name) else self.name
+        return _slug(self.name)
 
     def example_bindings(self) -> dict[str, str]:
         """The example value of each parameter, as written in the headers."""
@@ -108,6 +108,18 @@ class Prepared(_Record):
 
 
 # ---------------------------------------------------------------- catalogue
+
+def _slug(name: str) -> str:
+    """02-heads-meetings -> heads-meetings (a name without a number is its own slug)."""
+    return name.split("-", 1)[1] if re.match(r"^\d+-", name) else name
+
+
+def _names(name: str, query_name: str) -> bool:
+    """Whether `name` names the query: its full name, its slug or its number (2 or 02)."""
+    number = query_name.split("-", 1)[0]
+    return name in (query_name, _slug(query_name)) or (name.isdigit() and number.isdigit()
+                                                       and int(number) == int(name))
+
 
 def parse_headers(path: Path, text: str) -> NamedQuery:
     """Read the `# title:`, `# description:`, `# param:` and `# example:` header lines."""
@@ -163,8 +175,7 @@ def lookup(name: str, folder: Path | None = None) -> NamedQuery:
     except OSError:
         stems = []
     for stem in stems:
-        number, _, slug = stem.partition("-")
-        if name in (stem, slug) or (name.isdigit() and number.isdigit() and int(number) == int(name)):
+        if _names(name, stem):
             path = folder / f"{stem}.rq"
             return parse_headers(path, path.read_text(encoding="utf-8"))
     return find(name, catalogue(folder))
@@ -174,8 +185,7 @@ def find(name: str, queries: list[NamedQuery] | None = None) -> NamedQuery:
     """A named query by its full name (02-heads-meetings), slug (heads-meetings) or number (2)."""
     queries = catalogue() if queries is None else queries
     for q in queries:
-        if name in (q.name, q.slug) or (name.isdigit() and q.name.split("-", 1)[0].isdigit()
-                                        and int(q.name.split("-", 1)[0]) == int(name)):
+        if _names(name, q.name):
             return q
     import difflib
 
