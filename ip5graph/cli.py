@@ -55,6 +55,12 @@ def _out(text: str) -> None:
     sys.stdout.write(text)
 
 
+def _out_bytes(data: bytes) -> None:
+    """Bytes as they are (exports): flush the text layer first so nothing is reordered."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+
+
 # ---------------------------------------------------------------- queries
 
 def _add_queries(sub: argparse._SubParsersAction) -> None:
@@ -151,16 +157,13 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ip5graph import resources
     from ip5graph.store import Inputs
     from ip5graph.validate import validate
 
     inputs = Inputs.default(args.data)
     if args.shapes is not None and not args.shapes.is_file():
         raise UsageError(f"{args.shapes}: no such shapes file")
-    shapes = args.shapes or resources.shapes_file()
-    canonical = list(inputs.files) + ([shapes] if shapes else [])
-    report = validate(inputs, shapes, check_canonical=not args.no_canonical, canonical_files=canonical)
+    report = validate(inputs, args.shapes, check_canonical=not args.no_canonical)
     _out(f"files: {len(report.files)} parsed" + (f", {len(report.parse_errors)} with errors" if report.parse_errors else "") + "\n")
     for err in report.parse_errors:
         _out(f"  {err}\n")
@@ -217,15 +220,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         files = export_network(open_graph(data=args.data), args.format, args.output)
         if args.output is None:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(next(iter(files.values())))
+            _out_bytes(next(iter(files.values())))
         return 0
     data = export_text(triples_of(load_memory(Inputs.default(args.data))), args.format)
     if args.output:
         write_atomically(args.output, data)
     else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        _out_bytes(data)
     return 0
 
 

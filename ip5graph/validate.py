@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ip5graph import resources
+from ip5graph.namespaces import PREFIXES, RDFS_LABEL
 from ip5graph.store import Inputs, parse_errors
 from ip5graph.terms import compact
 
-SH = "http://www.w3.org/ns/shacl#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SH = PREFIXES["sh"]
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,13 @@ class Report:
         return groups
 
 
-def validate(inputs: Inputs, shapes: Path | None = None, check_canonical: bool = True,
-             canonical_files: list[Path] | None = None) -> Report:
-    """Check every input file; run SHACL only when everything parses and a shapes file exists."""
+def validate(inputs: Inputs, shapes: Path | None = None, check_canonical: bool = True) -> Report:
+    """Check every input file and the shapes file (parsing, canonical form); run SHACL only when
+    everything parses and a shapes file exists (by default the bundled ontology/shapes.ttl)."""
     shapes = shapes if shapes is not None else resources.shapes_file()
     report = Report(list(inputs.files), shapes)
-    report.parse_errors = parse_errors(list(inputs.files) + ([shapes] if shapes else []))
+    checked = [*inputs.files, *([shapes] if shapes else [])]
+    report.parse_errors = parse_errors(checked)
     if report.parse_errors:
         return report
     if shapes is not None:
@@ -68,8 +69,7 @@ def validate(inputs: Inputs, shapes: Path | None = None, check_canonical: bool =
     if check_canonical:
         from ip5graph.canonical import non_canonical
 
-        files = canonical_files if canonical_files is not None else list(inputs.files)
-        report.noncanonical = non_canonical(files)
+        report.noncanonical = non_canonical(checked)
     return report
 
 

@@ -78,16 +78,25 @@ def test_non_canonical_files_are_reported(data_dir: Path) -> None:
     assert not report.conforms
 
 
-def test_without_a_shapes_file_shacl_is_skipped(data_dir: Path, tmp_path: Path) -> None:
+def test_without_a_shapes_file_shacl_is_skipped(data_dir: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resources, "shapes_file", lambda: None)  # as before ontology/shapes.ttl existed
     report = validate(Inputs.default([data_dir]), shapes=None, check_canonical=False)
-    if resources.shapes_file() is None:
-        assert not report.shacl_ran
-    from ip5graph import validate as v
+    assert not report.shacl_ran and report.shapes is None
+    assert report.parse_errors == [] and report.conforms
+    monkeypatch.undo()
 
     empty_shapes = tmp_path / "no-shapes.ttl"
     empty_shapes.write_text("", encoding="utf-8")
-    report = v.validate(Inputs.default([data_dir]), shapes=empty_shapes, check_canonical=False)
-    assert report.conforms and report.violations == []
+    report = validate(Inputs.default([data_dir]), shapes=empty_shapes, check_canonical=False)
+    assert report.shacl_ran and report.conforms and report.violations == []
+
+
+def test_a_non_canonical_shapes_file_is_reported(data_dir: Path, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("<http://x/a>   <http://x/b> <http://x/c> .\n", encoding="utf-8")
+    report = validate(Inputs.default([data_dir]), shapes=shapes)
+    assert report.noncanonical == [shapes]
 
 
 def test_cli_exit_codes(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
