@@ -51,13 +51,16 @@ FALLBACK = {"iri": "meeting:heads-2021", "date": "2021-06-23", "lang": "ja", "in
 
 # ---------------------------------------------------------------- the child: one cell
 
-def peak_mb() -> float:
-    """This process's peak resident set (VmHWM), in MB."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+def peak_mb(pid: int | str = "self") -> float | None:
+    """A process's peak resident set (VmHWM), in MB; None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def emit(**fields: object) -> None:
@@ -80,9 +83,10 @@ def run_cell(engine: str, plan: dict) -> None:
         # the same typed substitutions ip5graph would bind (built outside the timed region)
         from ip5graph import sparql
 
+        catalogue = sparql.catalogue()  # read the .rq files once, not once per query
         subs = []
         for q in queries:
-            nq = sparql.find(q["name"])
+            nq = sparql.find(q["name"], catalogue)
             bound = {p.name: sparql.convert(p.name, p.type, q["params"][p.name]) for p in nq.params}
             subs.append((nq.text, {ox.Variable(k): v for k, v in bound.items()} or None))
 
@@ -136,17 +140,6 @@ def run_cell(engine: str, plan: dict) -> None:
 
 # ---------------------------------------------------------------- the parent
 
-def child_peak(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
 def measure(engine: str, plan_path: Path, bound: float) -> dict:
     """Run one cell in a subprocess; stop it after `bound` seconds."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--cell", engine, "--plan", str(plan_path)]
@@ -156,7 +149,7 @@ def measure(engine: str, plan_path: Path, bound: float) -> dict:
         out, err = proc.communicate(timeout=bound)
     except subprocess.TimeoutExpired:
         cell["stopped"] = True
-        cell["peak_mb"] = child_peak(proc.pid)
+        cell["peak_mb"] = peak_mb(proc.pid)
         proc.kill()
         out, err = proc.communicate()
     for line in out.splitlines():
@@ -198,7 +191,6 @@ def fmt_s(cell: dict, phase: str) -> str:
 def ratio(a: dict, b: dict, phase: str) -> str:
     x, y = a.get(phase), b.get(phase)
     if phase == "peak_mb":
-        x, y = a.get("peak_mb"), b.get("peak_mb")
         return f"{x / y:.2f}x" if x and y and not a.get("stopped") and not b.get("stopped") else "n/a"
     if not x or not y or not y["seconds"]:
         return "n/a"

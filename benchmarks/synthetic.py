@@ -626,10 +626,7 @@ class Generator:
         else:
             pairs += [("ip5:format", "format:in-person"), ("ip5:place", place)]
         pairs += [("ip5:host", host.iri), ("ip5:chair", chair.person.iri)]
-        if series in prev:
-            pairs.append(("ip5:previousMeeting", prev[series]))
-            self.link_next(prev[series], iri)
-        prev[series] = iri
+        pairs += self.follow(prev, series, iri)
         pairs += [("rdfs:comment", lit(f"Synthetic {label}, hosted by {host.abbr} in {year}.")),
                   *[("dcterms:source", x) for x in rng.sample(srcs, 2)]]
         w.node("meetings", iri, pairs)
@@ -654,9 +651,17 @@ class Generator:
                                    heads=True)
         return iri
 
-    def link_next(self, before: str, after: str) -> None:
-        """ip5:nextMeeting on the earlier meeting, as its own one-triple block (same subject)."""
-        self.w.node("meetings", before, [("ip5:nextMeeting", after)])
+    def follow(self, prev: dict[str, str], series: str, iri: str) -> list[tuple[str, str]]:
+        """Make `iri` the last meeting of `series`; the ip5:previousMeeting pair to put on it.
+
+        The earlier meeting gets ip5:nextMeeting as its own one-triple block (same subject).
+        """
+        before = prev.get(series)
+        prev[series] = iri
+        if before is None:
+            return []
+        self.w.node("meetings", before, [("ip5:nextMeeting", iri)])
+        return [("ip5:previousMeeting", before)]
 
     def participation(self, mslug: str, meeting: str, person: Person, role: str, org: str,
                       capacity: str, srcs: list[str], behalf: str | None = None,
@@ -681,10 +686,7 @@ class Generator:
                  ("ip5:ordinal", typed(number, "integer")),
                  ("ip5:startDate", dlit(when)), ("ip5:partOfSeries", heads),
                  ("ip5:host", host.iri), ("ip5:chair", host.heads.on(when).person.iri)]
-        if "industry" in prev:
-            pairs.append(("ip5:previousMeeting", prev["industry"]))
-            self.link_next(prev["industry"], iri)
-        prev["industry"] = iri
+        pairs += self.follow(prev, "industry", iri)
         pairs += [("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
                   ("dcterms:source", self.rng.choice(srcs))]
         self.w.node("meetings", iri, pairs)
@@ -706,10 +708,7 @@ class Generator:
                  ("ip5:ordinal", typed(number, "integer")), ("ip5:startDate", dlit(when)),
                  ("ip5:partOfSeries", heads), ("ip5:host", host.iri),
                  ("ip5:chair", chair.person.iri)]
-        if "deputy" in prev:
-            pairs.append(("ip5:previousMeeting", prev["deputy"]))
-            self.link_next(prev["deputy"], iri)
-        prev["deputy"] = iri
+        pairs += self.follow(prev, "deputy", iri)
         pairs += [("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
                   ("dcterms:source", self.rng.choice(srcs))]
         self.w.node("meetings", iri, pairs)
