@@ -12,6 +12,12 @@ import sys
 from ip5graph.cli import _data_option, _formatter, _out
 from ip5graph.errors import UsageError
 
+TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
+if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.endpoint import Remote, RemoteEngine
+    from ip5graph.results import Result
+    from ip5graph.sparql import Prepared
+
 # ---------------------------------------------------------------- serve, push, remote endpoints
 
 def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_graph: bool = False) -> None:
@@ -34,7 +40,8 @@ def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_gra
                    help="give up on a request after this long (default 60, push 600)")
 
 
-def _remote(args: argparse.Namespace, default_timeout: float, default_graphs: list[str] | None = None):
+def _remote(args: argparse.Namespace, default_timeout: float,
+            default_graphs: list[str] | None = None) -> Remote:
     import urllib.parse
 
     from ip5graph import endpoint
@@ -166,7 +173,7 @@ def add_query_options(p: argparse.ArgumentParser) -> None:
     _remote_options(p, default_graph=True)
 
 
-def remote_engine(args: argparse.Namespace):
+def remote_engine(args: argparse.Namespace) -> RemoteEngine | _HintingEngine | None:
     """The RemoteEngine for `ip5graph query --endpoint ...`, or None to query locally."""
     remote = args.endpoint or args.query_url
     if not remote:
@@ -189,10 +196,10 @@ class _HintingEngine:
     """Says, on stderr, why a remote query may find nothing: the usual cause is that the graph
     sits in named graphs the endpoint's default graph does not include."""
 
-    def __init__(self, engine) -> None:
+    def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
 
-    def run(self, prepared):
+    def run(self, prepared: Prepared) -> Result:
         result = self.engine.run(prepared)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
             from ip5graph.endpoint import GRAPH_BASE
