@@ -211,7 +211,8 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ip5graph.export import export_text, triples_of, write_atomically
+    from ip5graph.export import export_text, triples_of
+    from ip5graph.files import atomic_write_bytes
     from ip5graph.store import Inputs, load_memory
 
     if args.format in ("graphml", "gexf", "csv"):
@@ -224,7 +225,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     data = export_text(triples_of(load_memory(Inputs.default(args.data))), args.format)
     if args.output:
-        write_atomically(args.output, data)
+        atomic_write_bytes(args.output, data)
     else:
         _out_bytes(data)
     return 0

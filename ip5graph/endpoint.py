@@ -282,8 +282,7 @@ def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -
     query as SPARQL. A `FROM <the loaded graph>` clause is dropped: on a remote store the
     dataset is the endpoint's default graph (or --default-graph).
     """
-    tokens = [(m.lastgroup or "", m.group(), m.start()) for m in sparql._TOKEN.finditer(text)
-              if m.lastgroup not in ("comment", "space")]
+    tokens = sparql.tokens(text)
     loaded = f"<{sparql.LOADED_GRAPH}>"
     cuts: list[tuple[int, int]] = []
     for i, (kind, value, start) in enumerate(tokens[:-1]):
@@ -369,7 +368,7 @@ class RemoteEngine:
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """rdfs:label of each IRI, picked as the local engines pick (English first)."""
-        from ip5graph.engines import _pick_label
+        from ip5graph.engines import pick_label
 
         iris = sorted(set(iris))
         found: dict[str, list[tuple[str, str]]] = {}
@@ -388,7 +387,7 @@ class RemoteEngine:
                         found.setdefault(s.value, []).append((lit.value, lit.language or ""))
         out = {}
         for iri, lits in found.items():
-            label = _pick_label(lits)
+            label = pick_label(lits)
             if label is not None:
                 out[iri] = label
         return out

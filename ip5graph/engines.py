@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _LABEL = ox.NamedNode(RDFS_LABEL)
 
 
-def _pick_label(literals: Iterable[tuple[str, str]]) -> str | None:
+def pick_label(literals: Iterable[tuple[str, str]]) -> str | None:
     """English first, then no language, then any other (sorted, so the choice is stable)."""
     best: tuple[int, str, str] | None = None
     for value, lang in literals:
@@ -74,7 +74,7 @@ class OxigraphEngine:
             found = [(q.object.value, q.object.language or "")
                      for q in self.store.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
                      if isinstance(q.object, ox.Literal)]
-            label = _pick_label(found)
+            label = pick_label(found)
             if label is not None:
                 out[iri] = label
         return out
@@ -146,7 +146,7 @@ class RdflibEngine:
         for iri in iris:
             found = [(str(o), o.language or "") for o in self.graph.objects(URIRef(iri), URIRef(RDFS_LABEL))
                      if hasattr(o, "language")]
-            label = _pick_label(found)
+            label = pick_label(found)
             if label is not None:
                 out[iri] = label
         return out

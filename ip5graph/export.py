@@ -7,12 +7,10 @@ sorted first its output is byte-identical for the same input.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from ip5graph.errors import UsageError
-from ip5graph.files import MissingFolderError, atomic_write_bytes
 from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
 from ip5graph.results import prefixes_used, triple_key
 
@@ -64,11 +62,3 @@ def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:
 def triples_of(store: ox.Store) -> list[ox.Triple]:
     """The default-graph triples of a store."""
     return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing (a missing folder is a usage error)."""
-    try:
-        atomic_write_bytes(path, data)
-    except MissingFolderError as e:
-        raise UsageError(str(e)) from None

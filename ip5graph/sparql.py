@@ -217,6 +217,12 @@ _UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """The SPARQL tokens of `text` as (kind, text, offset), without comments and white space."""
+    return [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)
+            if m.lastgroup not in ("comment", "space")]
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -229,10 +235,9 @@ def check_safe(text: str, source: str = "<query>") -> str:
     A tokenizer that skips comments, strings and IRIs, so that `"SERVICE"` in a literal or
     `<http://x/load>` does not count, while `service` as a keyword in any case does.
     """
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)
-              if m.lastgroup not in ("comment", "space")]
+    toks = tokens(text)
     form = None
-    for i, (kind, value, start) in enumerate(tokens):
+    for i, (kind, value, start) in enumerate(toks):
         if kind != "word":
             continue
         word = value.upper()
@@ -248,10 +253,10 @@ def check_safe(text: str, source: str = "<query>") -> str:
                                    "the graph is read-only")
         if word == "FROM":
             j = i + 1
-            named = j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED"
+            named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
             if named:
                 j += 1
-            iri = tokens[j][1] if j < len(tokens) else ""
+            iri = toks[j][1] if j < len(toks) else ""
             if named:
                 raise UnsafeQueryError(f"{where}: refused: FROM NAMED {iri}: only the loaded graph "
                                        f"<{LOADED_GRAPH}> may be named, and it has no named graphs")

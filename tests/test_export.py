@@ -9,8 +9,7 @@ import pytest
 from qhelpers import FIXTURES
 
 from ip5graph.cli import main
-from ip5graph.errors import UsageError
-from ip5graph.export import FORMATS, ONTOLOGY_GRAPH, export_text, triples_of, write_atomically
+from ip5graph.export import FORMATS, ONTOLOGY_GRAPH, export_text, triples_of
 from ip5graph.store import Inputs, load_memory
 
 ID = "https://w3id.org/ip5graph/id/"
@@ -43,16 +42,6 @@ def test_trig_puts_triples_in_the_graph_of_their_source(triples: list[ox.Triple]
     assert "https://w3id.org/ip5graph/ontology#Meeting" in graphs[ONTOLOGY_GRAPH]
     assert f"{ID}meeting/heads-2021" not in graphs[ONTOLOGY_GRAPH]
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
-
-
-def test_write_atomically(tmp_path: Path) -> None:
-    target = tmp_path / "out.ttl"
-    target.write_bytes(b"old")
-    write_atomically(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
-    with pytest.raises(UsageError, match="no such directory"):
-        write_atomically(tmp_path / "missing" / "x.ttl", b"data")
 
 
 def test_cli_export_to_file_and_stdout(tmp_path: Path, capsysbinary: pytest.CaptureFixture) -> None:
