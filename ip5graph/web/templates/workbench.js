@@ -351,7 +351,7 @@
     var raw = $("raw");
     if (r.quads) {
       $("raw-title").textContent = "Turtle";
-      raw.textContent = new oxigraph.Store(r.quads).dump({ format: "text/turtle" });
+      raw.textContent = new oxigraph.Store(r.quads).dump({ format: "text/turtle", from_graph_name: oxigraph.defaultGraph() });
     } else {
       $("raw-title").textContent = "SPARQL JSON";
       raw.textContent = JSON.stringify(r.json, null, 2);
@@ -443,6 +443,7 @@
     try {
       var r = execute(text, declared, paramValues());
       show(r);
+      wb.lastQuads = r.quads || null;
       wb.last = { ms: r.ms, form: r.form, json: r.json || null, triples: r.quads ? r.quads.length : null };
     } catch (e) {
       if (!(e instanceof S.SparqlError)) { e = new S.SparqlError(String(e && e.message || e), 0, 0, "engine"); }

@@ -1,0 +1,272 @@
+"""query.html, the in-browser SPARQL workbench: the same answers as `ip5graph query`, offline.
+
+One Chromium and one page for most checks (every non-file request aborted and recorded); a second
+page opens a shared link. The expected rows come from the CLI (`python -m ip5graph query NAME
+--format json|nt`), never from the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ip5graph.web import workbench
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+JPO = "https://w3id.org/ip5graph/id/office/jpo"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "ip5graph", "query", *args], capture_output=True, text=True,
+                          check=False, env=env, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- no browser needed
+
+def test_ask_link_encodes_a_statements_query():
+    link = workbench.ask_link(JPO, "../")
+    assert link.startswith("../query.html#query=")
+    assert "%3C" + JPO.replace(":", "%3A").replace("/", "%2F") + "%3E" in link
+    with pytest.raises(ValueError):
+        workbench.ask_link("https://x/a> } SERVICE <http://evil/")
+
+
+def test_oxigraph_becomes_a_classic_script():
+    text = workbench.oxigraph_script()
+    assert "import.meta" not in text and not re.search(r"^\s*export\b", text, re.M)
+    assert "window.oxigraph = {" in text and "Store: Store" in text and "init: __wbg_init" in text
+    assert "fetch(" not in text.replace("no fetch in this build", "")
+
+
+# ---------------------------------------------------------------- in the browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory):
+    """query.html and its assets, as the site writes them, for the bundled graph."""
+    import ip5graph
+    from ip5graph import netviews, site, views
+
+    out = tmp_path_factory.mktemp("wb") / "site"
+    loaded = netviews.load(ip5graph.open())
+    files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
+    files["assets/vis-network.min.js"] = views.vis_network_js()
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8", newline="\n")
+    return out
+
+
+class Page:
+    def __init__(self, browser, url: str) -> None:
+        self.ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.ctx.route(re.compile(r"^(https?|wss?|ftp)://"), self._abort)
+        self.page = self.ctx.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
+                     else self.external.append(r.url))
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function("window.ip5wb && (ip5wb.error || (ip5wb.ready && ip5wb.runs > 0))", timeout=30000)
+        assert self.page.evaluate("ip5wb.error") is None
+
+    def _abort(self, route) -> None:
+        self.external.append(route.request.url)
+        route.abort()
+
+    def run_text(self, text: str) -> None:
+        """Type into the editor as a person would (select all, type), then Ctrl+Enter."""
+        runs = self.page.evaluate("ip5wb.runs")
+        self.page.fill("#editor", text)
+        self.page.focus("#editor")
+        self.page.keyboard.press("Control+Enter")
+        self.page.wait_for_function(f"ip5wb.runs > {runs}")
+
+    def raw_json(self) -> dict:
+        self.page.evaluate("document.getElementById('raw-box').open = true")
+        return json.loads(self.page.text_content("#raw"))
+
+    def table_rows(self) -> list[list[str]]:
+        return self.page.eval_on_selector_all("#table-wrap tbody tr",
+                                              "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))")
+
+    def error(self) -> str:
+        return self.page.text_content("#error") or ""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, site_dir):
+    tab = Page(browser, (site_dir / "query.html").as_uri())
+    yield tab
+    tab.ctx.close()
+
+
+def rows_of(doc: dict, ordered: bool) -> list:
+    rows = [sorted((k, tuple(sorted(v.items()))) for k, v in b.items()) for b in doc["results"]["bindings"]]
+    return rows if ordered else sorted(rows)
+
+
+def bindings_args(q) -> list[str]:
+    return [a for k, v in sorted(q.example_bindings().items()) for a in ("-p", f"{k}={v}")]
+
+
+@browser_only
+def test_page_loads_the_whole_graph_offline_and_draws_it(page):
+    count = json.loads(cli("-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json").stdout)
+    assert page.page.evaluate("ip5wb.triples") == int(count["results"]["bindings"][0]["n"]["value"]) > 6000
+    assert page.page.evaluate("window.network.body.data.nodes.length") > 0
+    assert page.page.evaluate("document.querySelector('.vis-network canvas') !== null")
+    csp = page.page.get_attribute("meta[http-equiv=Content-Security-Policy]", "content")
+    assert "connect-src 'none'" in csp
+    assert page.external == [] and page.errors == []
+
+
+@browser_only
+def test_every_named_query_gives_the_cli_rows(page):
+    from ip5graph import sparql
+
+    checked = []
+    for q in sparql.catalogue():
+        runs = page.page.evaluate("ip5wb.runs")
+        page.page.click(f"#queries li[data-name='{q.name}'] button")
+        page.page.wait_for_function(f"ip5wb.runs > {runs}")
+        assert page.error() == "", f"{q.name}: {page.error()}"
+        form = sparql.check_safe(q.text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            want = cli(q.name, *bindings_args(q), "--format", "nt")
+            assert want.returncode == 0, want.stderr
+            got = page.page.evaluate("new oxigraph.Store(ip5wb.lastQuads).dump({format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph()})")
+            assert sorted(set(got.splitlines())) == sorted(set(want.stdout.splitlines())), q.name
+            assert want.stdout.strip(), q.name
+        else:
+            want = cli(q.name, *bindings_args(q), "--format", "json")
+            assert want.returncode == 0, want.stderr
+            expected, shown = json.loads(want.stdout), page.raw_json()
+            ordered = re.search(r"^\s*ORDER\s+BY\b", q.text, re.M | re.I) is not None
+            assert shown["head"] == expected["head"], q.name
+            assert rows_of(shown, ordered) == rows_of(expected, ordered), q.name
+            assert len(page.table_rows()) == len(expected["results"]["bindings"]), q.name
+        checked.append(q.name)
+    assert len(checked) == len(sparql.catalogue()) >= 18
+    assert page.external == [] and page.errors == []
+
+
+@browser_only
+def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
+    text = ("PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
+            "SELECT ?office ?abbreviation WHERE {\n"
+            "\t?office a ip5:PatentOffice ; ip5:abbreviation ?abbreviation .\n"
+            "} ORDER BY ?abbreviation")
+    runs = page.page.evaluate("ip5wb.runs")
+    page.page.fill("#editor", "")
+    page.page.focus("#editor")
+    first, rest = text.split("\t")
+    page.page.keyboard.type(first)
+    page.page.keyboard.press("Tab")   # a real Tab key: the editor indents instead of leaving the field
+    page.page.keyboard.type(rest)
+    assert "\n  ?office a" in page.page.input_value("#editor")
+    page.page.keyboard.press("Control+Enter")
+    page.page.wait_for_function(f"ip5wb.runs > {runs}")
+    want = json.loads(cli("-e", text, "--format", "json").stdout)
+    assert rows_of(page.raw_json(), True) == rows_of(want, True)
+    assert [r[1] for r in page.table_rows()] == [b["abbreviation"]["value"] for b in want["results"]["bindings"]]
+    links = page.page.eval_on_selector_all("#table-wrap tbody a", "as => as.map(a => [a.getAttribute('href'), a.textContent])")
+    assert ["office/jpo.html", "Japan Patent Office"] in links
+    assert page.page.evaluate("window.network.body.data.nodes.length") == len(links) == 5
+
+
+REFUSED = {
+    "SERVICE": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SERVICE SILENT": "SELECT * WHERE {\n  service silent <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "LOAD": "LOAD <http://127.0.0.1:9/data.ttl>",
+    "INSERT": "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DELETE": "DELETE WHERE { ?s ?p ?o }",
+    "FROM": "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }",
+    "FROM NAMED": "SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    # spellings that hide the keyword from a careless reader
+    "long string with escaped quote": 'SELECT * WHERE { BIND("""x\\"""" AS ?z) SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #"',
+    "comment ended by CR": "SELECT * WHERE { # note\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "codepoint escape": "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "less-than, not an IRI": "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE?v#>\n { ?s ?p ?o } }",
+    "escaped quote in a prefixed name": "PREFIX ex: <http://e/>\nSELECT * WHERE { ?s ex:a\\' ?o . SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #'",
+    "subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } } }",
+}
+
+
+@browser_only
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_unsafe_queries_are_refused_with_a_message(page, name):
+    page.run_text(REFUSED[name])
+    msg = page.error()
+    assert re.match(r"line \d+, column \d+: refused: ", msg), msg
+    assert page.page.text_content("#status") == "refused"
+
+
+@browser_only
+def test_keywords_inside_strings_iris_and_comments_are_not_refused(page):
+    text = ('SELECT ?x WHERE { BIND("SERVICE <http://x> LOAD" AS ?x) '
+            'FILTER(?x != <http://example.org/service>) } # SERVICE INSERT\n')
+    page.run_text(text)
+    assert page.error() == ""
+    assert page.raw_json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "SERVICE <http://x> LOAD"}}]
+
+
+@browser_only
+@pytest.mark.parametrize("text", [
+    "SELECT ?x WHERE {\n  ?x ?y\n}",
+    "SELECT ?x WHERE { ?x ?y ?z } LIMT 3",
+])
+def test_syntax_errors_show_the_clis_line_and_column(page, text):
+    page.run_text(text)
+    want = re.search(r":(\d+):(\d+): SPARQL syntax error", cli("-e", text).stderr)
+    assert want, "the CLI should reject it too"
+    assert page.error().startswith(f"line {want.group(1)}, column {want.group(2)}: SPARQL syntax error")
+
+
+@browser_only
+def test_a_shared_link_opens_with_its_query_and_parameters(page, browser, site_dir):
+    page.page.click("#queries li[data-name='05-heads-on-date'] button")
+    runs = page.page.evaluate("ip5wb.runs")
+    page.page.fill("#params input[data-param=date]", "2019-06-13")
+    page.page.click("#run")
+    page.page.wait_for_function(f"ip5wb.runs > {runs}")
+    url = page.page.evaluate("location.href")
+    assert "name=05-heads-on-date" in url and "date=2019-06-13" in url
+    other = Page(browser, url)
+    try:
+        assert other.page.input_value("#params input[data-param=date]") == "2019-06-13"
+        want = json.loads(cli("05-heads-on-date", "-p", "date=2019-06-13", "--format", "json").stdout)
+        assert rows_of(other.raw_json(), True) == rows_of(want, True)
+        assert want["results"]["bindings"]
+        # the workbench link other pages make for an entity ("ask about this entity")
+        other.page.evaluate(f"location.hash = {json.dumps(workbench.ask_link(JPO).split('#', 1)[1])}")
+        other.page.wait_for_function("ip5wb.runs > 1")
+        text = other.page.input_value("#editor")
+        assert f"<{JPO}>" in text
+        assert rows_of(other.raw_json(), True) == rows_of(json.loads(cli("-e", text, "--format", "json").stdout), True)
+        assert other.external == [] and other.errors == []
+    finally:
+        other.ctx.close()
