@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parent.parent
 JPO = "https://w3id.org/ip5graph/id/office/jpo"
+
+
+def wait_js(page, expr: str, timeout: float = 30.0) -> None:
+    """Poll a JS expression through page.evaluate: Playwright's wait_for_function evaluates its
+    predicate with eval(), which the page's Content-Security-Policy (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expr):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expr}")
+        page.wait_for_timeout(20)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -82,7 +93,7 @@ class Page:
         self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
                      else self.external.append(r.url))
         self.page.goto(url, wait_until="load")
-        self.page.wait_for_function("window.ip5wb && (ip5wb.error || (ip5wb.ready && ip5wb.runs > 0))", timeout=30000)
+        wait_js(self.page, "window.ip5wb && (ip5wb.error || (ip5wb.ready && ip5wb.runs > 0))")
         assert self.page.evaluate("ip5wb.error") is None
 
     def _abort(self, route) -> None:
@@ -95,7 +106,7 @@ class Page:
         self.page.fill("#editor", text)
         self.page.focus("#editor")
         self.page.keyboard.press("Control+Enter")
-        self.page.wait_for_function(f"ip5wb.runs > {runs}")
+        wait_js(self.page, f"ip5wb.runs > {runs}")
 
     def raw_json(self) -> dict:
         self.page.evaluate("document.getElementById('raw-box').open = true")
@@ -152,7 +163,7 @@ def test_every_named_query_gives_the_cli_rows(page):
     for q in sparql.catalogue():
         runs = page.page.evaluate("ip5wb.runs")
         page.page.click(f"#queries li[data-name='{q.name}'] button")
-        page.page.wait_for_function(f"ip5wb.runs > {runs}")
+        wait_js(page.page, f"ip5wb.runs > {runs}")
         assert page.error() == "", f"{q.name}: {page.error()}"
         form = sparql.check_safe(q.text)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -189,7 +200,7 @@ def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
     page.page.keyboard.type(rest)
     assert "\n  ?office a" in page.page.input_value("#editor")
     page.page.keyboard.press("Control+Enter")
-    page.page.wait_for_function(f"ip5wb.runs > {runs}")
+    wait_js(page.page, f"ip5wb.runs > {runs}")
     want = json.loads(cli("-e", text, "--format", "json").stdout)
     assert rows_of(page.raw_json(), True) == rows_of(want, True)
     assert [r[1] for r in page.table_rows()] == [b["abbreviation"]["value"] for b in want["results"]["bindings"]]
@@ -208,9 +219,8 @@ REFUSED = {
     "FROM NAMED": "SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
     # spellings that hide the keyword from a careless reader
     "long string with escaped quote": 'SELECT * WHERE { BIND("""x\\"""" AS ?z) SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #"',
-    "comment ended by CR": "SELECT * WHERE { # note\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
     "codepoint escape": "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
-    "less-than, not an IRI": "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE?v#>\n { ?s ?p ?o } }",
+    "less-than, not an IRI": "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o)SERVICE?v#>\n { ?s ?p ?o } }",
     "escaped quote in a prefixed name": "PREFIX ex: <http://e/>\nSELECT * WHERE { ?s ex:a\\' ?o . SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #'",
     "subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } } }",
 }
@@ -252,7 +262,7 @@ def test_a_shared_link_opens_with_its_query_and_parameters(page, browser, site_d
     runs = page.page.evaluate("ip5wb.runs")
     page.page.fill("#params input[data-param=date]", "2019-06-13")
     page.page.click("#run")
-    page.page.wait_for_function(f"ip5wb.runs > {runs}")
+    wait_js(page.page, f"ip5wb.runs > {runs}")
     url = page.page.evaluate("location.href")
     assert "name=05-heads-on-date" in url and "date=2019-06-13" in url
     other = Page(browser, url)
@@ -263,10 +273,69 @@ def test_a_shared_link_opens_with_its_query_and_parameters(page, browser, site_d
         assert want["results"]["bindings"]
         # the workbench link other pages make for an entity ("ask about this entity")
         other.page.evaluate(f"location.hash = {json.dumps(workbench.ask_link(JPO).split('#', 1)[1])}")
-        other.page.wait_for_function("ip5wb.runs > 1")
+        wait_js(other.page, "ip5wb.runs > 1")
         text = other.page.input_value("#editor")
         assert f"<{JPO}>" in text
         assert rows_of(other.raw_json(), True) == rows_of(json.loads(cli("-e", text, "--format", "json").stdout), True)
         assert other.external == [] and other.errors == []
     finally:
         other.ctx.close()
+
+
+HIDERS = [
+    "",
+    'BIND("""x\\"""" AS ?z) ',            # a long string ending in an escaped quote
+    "BIND('''x\\'''' AS ?z) ",
+    'BIND("a\\\\" AS ?z) ',              # an escaped backslash before the closing quote
+    "# note\r",                            # a comment ended by a carriage return
+    "OPTIONAL { ?s ex:a\\' ?o } ",        # PN_LOCAL_ESC: a quote inside a prefixed name
+    "OPTIONAL { ?s ex:a\\# ?o } ",         # ... and a hash
+    'BIND("\\u0022" AS ?z) ',              # a quote as a codepoint escape inside a string
+    "FILTER(1<2)",                          # less-than, not the start of an IRI
+]
+SPELLINGS = ["SERVICE {t} {{ ?s ?p ?o }}", "service {t} {{ ?s ?p ?o }}", "SeRvIcE SILENT {t} {{ ?s ?p ?o }}",
+             "{{ SELECT * WHERE {{ SERVICE {t} {{ ?s ?p ?o }} }} }}", "OPTIONAL {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+             "{{ ?s ?p ?o }} UNION {{ SERVICE {t} {{ ?s ?p ?o }} }}", "FILTER EXISTS {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+             "MINUS {{ SERVICE {t} {{ ?s ?p ?o }} }}"]
+TARGETS = ["<http://127.0.0.1:9/x>", "?v"]
+BENIGN = [
+    'SELECT ?x WHERE { BIND("SERVICE <http://x> { }" AS ?x) }',
+    "SELECT ?x WHERE { BIND('''a\nSERVICE <http://x> {}\n''' AS ?x) }",
+    "SELECT ?s WHERE { ?s <http://example.org/service> ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://x> { }",
+    "PREFIX service: <http://e/>\nSELECT ?s WHERE { ?s service:load ?o }",
+    "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+]
+
+
+def corpus() -> list[str]:
+    out = []
+    for hider in HIDERS:
+        for spelling in SPELLINGS:
+            for target in TARGETS:
+                clause = spelling.format(t=target)
+                if hider == "FILTER(1<2)":
+                    clause = clause.replace(" " + target, target + "#>\n", 1) if target == "?v" else clause
+                out.append("PREFIX ex: <http://e/>\nSELECT * WHERE { VALUES ?v { <http://127.0.0.1:9/v> } "
+                           f"?s ?p ?o . {hider}{clause} }}")
+    return out
+
+
+@browser_only
+def test_the_check_refuses_every_service_the_engine_would_parse(page):
+    """Cross-check against the engine's own parse: with the check bypassed, Oxigraph names the
+    SERVICE it would call (it has no HTTP client in the browser); the check must refuse all of those."""
+    verdicts = page.page.evaluate("""texts => texts.map(t => {
+        let check = 'pass', engine = 'ok';
+        try { ip5sparql.checkSafe(t, IP5_WORKBENCH.loaded); } catch (e) { check = e.kind + ': ' + e.message; }
+        try { ip5wb.unchecked(t); } catch (e) { engine = String(e); }
+        return [t, check, engine];
+    })""", corpus() + BENIGN)
+    seen = [(t, c) for t, c, e in verdicts if re.search(r"service", e, re.I)]
+    # every variant holds a SERVICE as the engine reads it (the engine names it where it evaluates
+    # it: not under SILENT, nor where EXISTS/MINUS never run it); the check must refuse them all
+    assert len(seen) >= len(corpus()) // 2
+    leaks = [t for t, c, e in verdicts if t not in BENIGN and not c.startswith("unsafe: refused: SERVICE")]
+    assert leaks == [] and all(c.startswith("unsafe") for _, c in seen)
+    benign = {t: (c, e) for t, c, e in verdicts if t in BENIGN}
+    assert all(c == "pass" and e == "ok" for c, e in benign.values()), benign
