@@ -20,8 +20,16 @@ import pytest
 from ip5graph.web import workbench
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parent.parent
 JPO = "https://w3id.org/ip5graph/id/office/jpo"
 
@@ -38,11 +46,18 @@ def wait_js(page, expr: str, timeout: float = 30.0) -> None:
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "ip5graph", "query", *args], capture_output=True, text=True,
-                          check=False, env=env, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "ip5graph", "query", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 # ---------------------------------------------------------------- no browser needed
+
 
 def test_ask_link_encodes_a_statements_query():
     link = workbench.ask_link(JPO, "../")
@@ -62,7 +77,9 @@ def test_oxigraph_becomes_a_classic_script():
 # ---------------------------------------------------------------- in the browser
 
 sync_api = pytest.importorskip("playwright.sync_api")
-browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)")
+browser_only = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +107,9 @@ class Page:
         self.page = self.ctx.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
-                     else self.external.append(r.url))
+        self.page.on(
+            "request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else self.external.append(r.url)
+        )
         self.page.goto(url, wait_until="load")
         wait_js(self.page, "window.ip5wb && (ip5wb.error || (ip5wb.ready && ip5wb.runs > 0))")
         assert self.page.evaluate("ip5wb.error") is None
@@ -113,8 +131,9 @@ class Page:
         return json.loads(self.page.text_content("#raw"))
 
     def table_rows(self) -> list[list[str]]:
-        return self.page.eval_on_selector_all("#table-wrap tbody tr",
-                                              "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))")
+        return self.page.eval_on_selector_all(
+            "#table-wrap tbody tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))"
+        )
 
     def error(self) -> str:
         return self.page.text_content("#error") or ""
@@ -169,7 +188,9 @@ def test_every_named_query_gives_the_cli_rows(page):
         if form in ("CONSTRUCT", "DESCRIBE"):
             want = cli(q.name, *bindings_args(q), "--format", "nt")
             assert want.returncode == 0, want.stderr
-            got = page.page.evaluate("new oxigraph.Store(ip5wb.lastQuads).dump({format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph()})")
+            got = page.page.evaluate(
+                "new oxigraph.Store(ip5wb.lastQuads).dump({format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph()})"
+            )
             assert sorted(set(got.splitlines())) == sorted(set(want.stdout.splitlines())), q.name
             assert want.stdout.strip(), q.name
         else:
@@ -187,16 +208,18 @@ def test_every_named_query_gives_the_cli_rows(page):
 
 @browser_only
 def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
-    text = ("PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
-            "SELECT ?office ?abbreviation WHERE {\n"
-            "\t?office a ip5:PatentOffice ; ip5:abbreviation ?abbreviation .\n"
-            "} ORDER BY ?abbreviation")
+    text = (
+        "PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
+        "SELECT ?office ?abbreviation WHERE {\n"
+        "\t?office a ip5:PatentOffice ; ip5:abbreviation ?abbreviation .\n"
+        "} ORDER BY ?abbreviation"
+    )
     runs = page.page.evaluate("ip5wb.runs")
     page.page.fill("#editor", "")
     page.page.focus("#editor")
     first, rest = text.split("\t")
     page.page.keyboard.type(first)
-    page.page.keyboard.press("Tab")   # a real Tab key: the editor indents instead of leaving the field
+    page.page.keyboard.press("Tab")  # a real Tab key: the editor indents instead of leaving the field
     page.page.keyboard.type(rest)
     assert "\n  ?office a" in page.page.input_value("#editor")
     page.page.keyboard.press("Control+Enter")
@@ -204,7 +227,9 @@ def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
     want = json.loads(cli("-e", text, "--format", "json").stdout)
     assert rows_of(page.raw_json(), True) == rows_of(want, True)
     assert [r[1] for r in page.table_rows()] == [b["abbreviation"]["value"] for b in want["results"]["bindings"]]
-    links = page.page.eval_on_selector_all("#table-wrap tbody a", "as => as.map(a => [a.getAttribute('href'), a.textContent])")
+    links = page.page.eval_on_selector_all(
+        "#table-wrap tbody a", "as => as.map(a => [a.getAttribute('href'), a.textContent])"
+    )
     assert ["office/jpo.html", "Japan Patent Office"] in links
     assert page.page.evaluate("window.network.body.data.nodes.length") == len(links) == 5
 
@@ -237,18 +262,23 @@ def test_unsafe_queries_are_refused_with_a_message(page, name):
 
 @browser_only
 def test_keywords_inside_strings_iris_and_comments_are_not_refused(page):
-    text = ('SELECT ?x WHERE { BIND("SERVICE <http://x> LOAD" AS ?x) '
-            'FILTER(?x != <http://example.org/service>) } # SERVICE INSERT\n')
+    text = (
+        'SELECT ?x WHERE { BIND("SERVICE <http://x> LOAD" AS ?x) '
+        "FILTER(?x != <http://example.org/service>) } # SERVICE INSERT\n"
+    )
     page.run_text(text)
     assert page.error() == ""
     assert page.raw_json()["results"]["bindings"] == [{"x": {"type": "literal", "value": "SERVICE <http://x> LOAD"}}]
 
 
 @browser_only
-@pytest.mark.parametrize("text", [
-    "SELECT ?x WHERE {\n  ?x ?y\n}",
-    "SELECT ?x WHERE { ?x ?y ?z } LIMT 3",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?x WHERE {\n  ?x ?y\n}",
+        "SELECT ?x WHERE { ?x ?y ?z } LIMT 3",
+    ],
+)
 def test_syntax_errors_show_the_clis_line_and_column(page, text):
     page.run_text(text)
     want = re.search(r":(\d+):(\d+): SPARQL syntax error", cli("-e", text).stderr)
@@ -284,19 +314,25 @@ def test_a_shared_link_opens_with_its_query_and_parameters(page, browser, site_d
 
 HIDERS = [
     "",
-    'BIND("""x\\"""" AS ?z) ',            # a long string ending in an escaped quote
+    'BIND("""x\\"""" AS ?z) ',  # a long string ending in an escaped quote
     "BIND('''x\\'''' AS ?z) ",
-    'BIND("a\\\\" AS ?z) ',              # an escaped backslash before the closing quote
-    "# note\r",                            # a comment ended by a carriage return
-    "OPTIONAL { ?s ex:a\\' ?o } ",        # PN_LOCAL_ESC: a quote inside a prefixed name
-    "OPTIONAL { ?s ex:a\\# ?o } ",         # ... and a hash
-    'BIND("\\u0022" AS ?z) ',              # a quote as a codepoint escape inside a string
-    "FILTER(1<2)",                          # less-than, not the start of an IRI
+    'BIND("a\\\\" AS ?z) ',  # an escaped backslash before the closing quote
+    "# note\r",  # a comment ended by a carriage return
+    "OPTIONAL { ?s ex:a\\' ?o } ",  # PN_LOCAL_ESC: a quote inside a prefixed name
+    "OPTIONAL { ?s ex:a\\# ?o } ",  # ... and a hash
+    'BIND("\\u0022" AS ?z) ',  # a quote as a codepoint escape inside a string
+    "FILTER(1<2)",  # less-than, not the start of an IRI
 ]
-SPELLINGS = ["SERVICE {t} {{ ?s ?p ?o }}", "service {t} {{ ?s ?p ?o }}", "SeRvIcE SILENT {t} {{ ?s ?p ?o }}",
-             "{{ SELECT * WHERE {{ SERVICE {t} {{ ?s ?p ?o }} }} }}", "OPTIONAL {{ SERVICE {t} {{ ?s ?p ?o }} }}",
-             "{{ ?s ?p ?o }} UNION {{ SERVICE {t} {{ ?s ?p ?o }} }}", "FILTER EXISTS {{ SERVICE {t} {{ ?s ?p ?o }} }}",
-             "MINUS {{ SERVICE {t} {{ ?s ?p ?o }} }}"]
+SPELLINGS = [
+    "SERVICE {t} {{ ?s ?p ?o }}",
+    "service {t} {{ ?s ?p ?o }}",
+    "SeRvIcE SILENT {t} {{ ?s ?p ?o }}",
+    "{{ SELECT * WHERE {{ SERVICE {t} {{ ?s ?p ?o }} }} }}",
+    "OPTIONAL {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+    "{{ ?s ?p ?o }} UNION {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+    "FILTER EXISTS {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+    "MINUS {{ SERVICE {t} {{ ?s ?p ?o }} }}",
+]
 TARGETS = ["<http://127.0.0.1:9/x>", "?v"]
 BENIGN = [
     'SELECT ?x WHERE { BIND("SERVICE <http://x> { }" AS ?x) }',
@@ -316,8 +352,10 @@ def corpus() -> list[str]:
                 clause = spelling.format(t=target)
                 if hider == "FILTER(1<2)":
                     clause = clause.replace(" " + target, target + "#>\n", 1) if target == "?v" else clause
-                out.append("PREFIX ex: <http://e/>\nSELECT * WHERE { VALUES ?v { <http://127.0.0.1:9/v> } "
-                           f"?s ?p ?o . {hider}{clause} }}")
+                out.append(
+                    "PREFIX ex: <http://e/>\nSELECT * WHERE { VALUES ?v { <http://127.0.0.1:9/v> } "
+                    f"?s ?p ?o . {hider}{clause} }}"
+                )
     return out
 
 
@@ -325,12 +363,15 @@ def corpus() -> list[str]:
 def test_the_check_refuses_every_service_the_engine_would_parse(page):
     """Cross-check against the engine's own parse: with the check bypassed, Oxigraph names the
     SERVICE it would call (it has no HTTP client in the browser); the check must refuse all of those."""
-    verdicts = page.page.evaluate("""texts => texts.map(t => {
+    verdicts = page.page.evaluate(
+        """texts => texts.map(t => {
         let check = 'pass', engine = 'ok';
         try { ip5sparql.checkSafe(t, IP5_WORKBENCH.loaded); } catch (e) { check = e.kind + ': ' + e.message; }
         try { ip5wb.unchecked(t); } catch (e) { engine = String(e); }
         return [t, check, engine];
-    })""", corpus() + BENIGN)
+    })""",
+        corpus() + BENIGN,
+    )
     seen = [(t, c) for t, c, e in verdicts if re.search(r"service", e, re.I)]
     # every variant holds a SERVICE as the engine reads it (the engine names it where it evaluates
     # it: not under SILENT, nor where EXISTS/MINUS never run it); the check must refuse them all

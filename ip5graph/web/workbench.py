@@ -46,8 +46,10 @@ def _gzip_b64(data: bytes) -> str:
 # so an upstream change fails the build instead of shipping a broken page.
 _EDITS = (
     ("export { initSync, __wbg_init as default };", ""),
-    ("module_or_path = new URL('web_bg.wasm', import.meta.url);",
-     "throw new Error('oxigraph: the wasm bytes must be passed in');"),
+    (
+        "module_or_path = new URL('web_bg.wasm', import.meta.url);",
+        "throw new Error('oxigraph: the wasm bytes must be passed in');",
+    ),
     ("module_or_path = fetch(module_or_path);", "throw new Error('oxigraph: no fetch in this build');"),
 )
 
@@ -69,9 +71,11 @@ def oxigraph_script() -> str:
     if "import.meta" in source or re.search(r"^\s*(import|export)\b", source, flags=re.M):
         raise WorkbenchError("oxigraph web.js: module syntax left after conversion")
     exports = ", ".join(f"{n}: {n}" for n in names)
-    return ("/* Oxigraph (npm oxigraph, MIT OR Apache-2.0), converted to a classic script by ip5graph */\n"
-            "(function () {\n" + source + "\nwindow.oxigraph = {" + exports + ", init: __wbg_init};\n"
-            "window.OXIGRAPH_WASM_GZ = \"" + _gzip_b64(wasm) + "\";\n})();\n")
+    return (
+        "/* Oxigraph (npm oxigraph, MIT OR Apache-2.0), converted to a classic script by ip5graph */\n"
+        "(function () {\n" + source + "\nwindow.oxigraph = {" + exports + ", init: __wbg_init};\n"
+        'window.OXIGRAPH_WASM_GZ = "' + _gzip_b64(wasm) + '";\n})();\n'
+    )
 
 
 def template(name: str) -> str:
@@ -90,8 +94,13 @@ def network_data(g: nx.MultiDiGraph, class_styles: Mapping[str, tuple[str, str]]
         attrs = g.edges[u, v, k]
         edges.append([index[u], index[v], attrs.get("label", k), attrs.get("iri", "")])
     return {
-        "classes": [[g.nodes[next(v for v in order if g.nodes[v].get("cls", "") == c)].get("cls_label") or "other",
-                     *class_styles.get(c, ("#888888", "dot"))] for c in classes],
+        "classes": [
+            [
+                g.nodes[next(v for v in order if g.nodes[v].get("cls", "") == c)].get("cls_label") or "other",
+                *class_styles.get(c, ("#888888", "dot")),
+            ]
+            for c in classes
+        ],
         "nodes": [[v, g.nodes[v].get("label") or v, cindex[g.nodes[v].get("cls", "")]] for v in order],
         "edges": edges,
     }
@@ -115,9 +124,19 @@ def page_data(
         "network": network,
         "pages": dict(sorted(pages.items())),
         "prefixes": dict(prefixes),
-        "queries": [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
-                     "params": [{"name": p.name, "type": p.type, "description": p.description, "example": p.example}
-                                for p in q.params]} for q in queries],
+        "queries": [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "text": q.text,
+                "params": [
+                    {"name": p.name, "type": p.type, "description": p.description, "example": p.example}
+                    for p in q.params
+                ],
+            }
+            for q in queries
+        ],
     }
 
 
@@ -127,12 +146,20 @@ def data_script(data: Mapping[str, Any], json_for_html: Any) -> str:
 
 def render_page(*, root: str = "", nav: str = "", vis_src: str, title: str = "Ask the graph: SPARQL workbench") -> str:
     """query.html itself: no data inside, so its bytes change only when the template does."""
+
     def src(rel: str) -> str:
         return html.escape(root + rel, quote=True)
 
-    scripts = "\n".join(f'<script src="{s}"></script>' for s in
-                        (html.escape(vis_src, quote=True), src(OXIGRAPH_ASSET), src(DATA_ASSET),
-                         src(SPARQL_ASSET), src(APP_ASSET)))
+    scripts = "\n".join(
+        f'<script src="{s}"></script>'
+        for s in (
+            html.escape(vis_src, quote=True),
+            src(OXIGRAPH_ASSET),
+            src(DATA_ASSET),
+            src(SPARQL_ASSET),
+            src(APP_ASSET),
+        )
+    )
     text = template("workbench.html")
     for key, value in (("title", html.escape(title)), ("nav", nav), ("scripts", scripts)):
         text = text.replace("{{" + key + "}}", value)
@@ -170,12 +197,22 @@ def ask_link(iri: str, root: str = "") -> str:
     """
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$", iri):
         raise ValueError(f"not an IRI that can be written as <...>: {iri!r}")
-    return root + PAGE + "#" + urllib.parse.urlencode({"query": STATEMENTS_QUERY.format(iri=iri)},
-                                                      quote_via=urllib.parse.quote)
+    return (
+        root
+        + PAGE
+        + "#"
+        + urllib.parse.urlencode({"query": STATEMENTS_QUERY.format(iri=iri)}, quote_via=urllib.parse.quote)
+    )
 
 
-def site_files(store: Any, g: nx.MultiDiGraph, pages: Mapping[str, str], *, nav: str = "",
-               vis_src: str = "assets/vis-network.min.js") -> dict[str, str]:
+def site_files(
+    store: Any,
+    g: nx.MultiDiGraph,
+    pages: Mapping[str, str],
+    *,
+    nav: str = "",
+    vis_src: str = "assets/vis-network.min.js",
+) -> dict[str, str]:
     """query.html and its assets for a site whose root holds query.html (paths relative to it).
 
     `store` is the loaded pyoxigraph store (the triples `ip5graph query` sees), `g` its projection
@@ -186,9 +223,15 @@ def site_files(store: Any, g: nx.MultiDiGraph, pages: Mapping[str, str], *, nav:
     from ip5graph.namespaces import ID, PREFIXES
 
     classes = sorted({g.nodes[v].get("cls", "") for v in g}, key=views.class_order)
-    data = page_data(ntriples=export_text(triples_of(store), "nt"), queries=sparql.catalogue(),
-                     prefixes=PREFIXES, id_base=ID, loaded_graph=sparql.LOADED_GRAPH, pages=pages,
-                     network=network_data(g, views.class_styles(classes)))
+    data = page_data(
+        ntriples=export_text(triples_of(store), "nt"),
+        queries=sparql.catalogue(),
+        prefixes=PREFIXES,
+        id_base=ID,
+        loaded_graph=sparql.LOADED_GRAPH,
+        pages=pages,
+        network=network_data(g, views.class_styles(classes)),
+    )
     out = {PAGE: render_page(nav=nav, vis_src=vis_src)}
     out.update(assets(data, views.json_for_html))
     return out
