@@ -380,3 +380,54 @@ def test_the_check_refuses_every_service_the_engine_would_parse(page):
     assert leaks == [] and all(c.startswith("unsafe") for _, c in seen)
     benign = {t: (c, e) for t, c, e in verdicts if t in BENIGN}
     assert all(c == "pass" and e == "ok" for c, e in benign.values()), benign
+
+
+def test_the_files_are_deterministic():
+    import ip5graph
+    from ip5graph import netviews, site
+
+    loaded = netviews.load(ip5graph.open())
+    pages = site.entity_pages(loaded.graph)
+    first = workbench.site_files(loaded.store, loaded.graph, pages)
+    assert workbench.site_files(loaded.store, loaded.graph, dict(reversed(list(pages.items())))) == first
+
+
+@browser_only
+def test_csv_download_is_the_clis_csv(page):
+    page.page.click("#queries li[data-name='02-heads-meetings'] button")
+    with page.page.expect_download() as info:
+        page.page.click("#csv")
+    got = Path(info.value.path()).read_bytes().decode("utf-8")
+    # (text-mode subprocess output turns the CLI's CRLF into LF)
+    assert got.endswith("\r\n") and got.split("\r\n") == cli("02-heads-meetings", "--format", "csv").stdout.split("\n")
+    assert info.value.suggested_filename == "02-heads-meetings.csv"
+
+
+@browser_only
+def test_dates_draw_a_timeline(page):
+    page.page.click("#queries li[data-name='02-heads-meetings'] button")
+    want = json.loads(cli("02-heads-meetings", "--format", "json").stdout)["results"]["bindings"]
+    dated = [b for b in want if "start" in b]
+    assert dated and page.page.evaluate("document.querySelectorAll('#chart svg circle').length") == len(dated)
+
+
+@browser_only
+def test_a_bad_parameter_gets_the_clis_message(page):
+    page.page.click("#queries li[data-name='03-meeting-participants'] button")
+    runs = page.page.evaluate("ip5wb.runs")
+    page.page.fill("#params input[data-param=meeting]", "not an iri")
+    page.page.click("#run")
+    wait_js(page.page, f"ip5wb.runs > {runs}")
+    message = cli("03-meeting-participants", "-p", "meeting=not an iri").stderr.strip()
+    assert message.startswith("ip5graph: error: ") and page.error() == message.removeprefix("ip5graph: error: ")
+
+
+@browser_only
+def test_from_the_loaded_graph_is_allowed(page):
+    text = (
+        "PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
+        "SELECT ?office FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?office a ip5:PatentOffice } ORDER BY ?office"
+    )
+    page.run_text(text)
+    assert page.error() == ""
+    assert rows_of(page.raw_json(), True) == rows_of(json.loads(cli("-e", text, "--format", "json").stdout), True)
