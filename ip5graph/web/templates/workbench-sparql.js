@@ -43,9 +43,9 @@
 
   function upper(s) { return s.replace(/[a-z]/g, function (c) { return c.toUpperCase(); }); }
 
-  /* Tokens of `text` as {kind, text, start}, comments and white space left out.
+  /* Tokens of `text` as {kind, text, start}, comments and white space left out (kept with keepAll).
      Keeps a stack of brackets to know when '<' is an operator rather than an IRI. */
-  function tokens(text) {
+  function tokens(text, keepAll) {
     var out = [], pos = 0, stack = [], prev = null;
     while (pos < text.length) {
       var kind = null, m = null;
@@ -62,7 +62,9 @@
                                (prev.kind === "word" && /^(true|false)$/i.test(prev.text)));
         if (top === "expr" && operand && stack.length) { kind = "other"; value = "<"; }
       }
-      if (kind !== "space" && kind !== "comment") {
+      if (keepAll && (kind === "space" || kind === "comment")) {
+        out.push({ kind: kind, text: value, start: pos });
+      } else if (kind !== "space" && kind !== "comment") {
         var tok = { kind: kind, text: value, start: pos };
         if (kind === "other") {
           if (value === "(") {

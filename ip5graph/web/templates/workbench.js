@@ -297,12 +297,19 @@
     if (text !== undefined) { e.textContent = text; }
     return e;
   }
+  // the column whose every value passes `test`, with the most distinct values (a bound
+  // parameter repeats one value in every row: a poor axis)
   function columnOf(tab, test) {
+    var best = -1, most = 1;
     for (var c = 0; c < tab.vars.length; c++) {
       var vals = tab.rows.map(function (r) { return r[c]; }).filter(Boolean);
-      if (vals.length && vals.every(test)) { return c; }
+      if (!vals.length || !vals.every(test)) { continue; }
+      var distinct = {};
+      vals.forEach(function (t) { distinct[t.value] = 1; });
+      var n = Object.keys(distinct).length;
+      if (best < 0 || n > most) { best = c; most = n; }
     }
-    return -1;
+    return best;
   }
   function rowLabel(tab, row, skip) {
     for (var c = 0; c < row.length; c++) {
@@ -369,6 +376,20 @@
 
   // ---- the page: named queries, parameters, editor, URL fragment
 
+  // syntax colours: the safety check's own lexer, drawn under a transparent textarea
+  var CLASS_OF = { string: "s", comment: "c", iri: "i", "var": "v", pname: "p", number: "n", lang: "s" };
+  function highlight() {
+    var ed = $("editor"), pre = $("highlight");
+    clear(pre);
+    S.tokens(ed.value, true).forEach(function (t) {
+      var cls = t.kind === "word" ? (/^[A-Z]+$/.test(t.text) || /^(a|true|false)$/.test(t.text) ? "k" : "") : CLASS_OF[t.kind];
+      pre.appendChild(cls ? el("span", t.text, cls) : document.createTextNode(t.text));
+    });
+    pre.appendChild(document.createTextNode("\n"));
+    pre.scrollTop = ed.scrollTop;
+    pre.scrollLeft = ed.scrollLeft;
+  }
+
   function paramValues() {
     var out = {};
     Array.prototype.forEach.call($("params").querySelectorAll("[data-param]"), function (input) {
@@ -408,6 +429,7 @@
       });
     }
     $("editor").value = text !== undefined && text !== null ? text : q ? q.text : "";
+    highlight();
   }
 
   function fragment() {
@@ -503,6 +525,8 @@
         ed.setRangeText("  ", s, e, "end");
       }
     });
+    ed.addEventListener("input", highlight);
+    ed.addEventListener("scroll", function () { $("highlight").scrollTop = ed.scrollTop; $("highlight").scrollLeft = ed.scrollLeft; });
     $("run").addEventListener("click", run);
     $("share").addEventListener("click", function () {
       var url = location.href.split("#")[0] + fragment();
