@@ -9,6 +9,7 @@
   var NUMERIC = ["integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger",
                  "positiveInteger", "negativeInteger", "nonPositiveInteger"].map(function (t) { return XSD + t; });
   var DATES = ["date", "dateTime", "gYear", "gYearMonth"].map(function (t) { return XSD + t; });
+  var MAX_ROWS = 2000, MAX_DRAWN = 400;
   var $ = function (id) { return document.getElementById(id); };
   var wb = window.ip5wb = { ready: false, error: null, last: null };
   var state = { store: null, labels: {}, current: null, result: null, network: null };
@@ -171,13 +172,16 @@
     var thead = el("thead");
     thead.appendChild(head);
     table.appendChild(thead);
-    tab.rows.forEach(function (row) {
+    tab.rows.slice(0, MAX_ROWS).forEach(function (row) {
       var tr = el("tr");
       row.forEach(function (t) { tr.appendChild(termCell(t)); });
       body.appendChild(tr);
     });
     table.appendChild(body);
     wrap.appendChild(table);
+    if (tab.rows.length > MAX_ROWS) {
+      wrap.appendChild(el("p", "The first " + MAX_ROWS + " of " + tab.rows.length + " rows are shown; the CSV and the SPARQL JSON hold them all.", "muted"));
+    }
   }
 
   function csvOf(tab) {
@@ -243,6 +247,13 @@
       return row.filter(function (t) { return t && t.type === "uri"; }).map(function (t) { return t.value; });
     })));
     var note = data.nodes.length + " entities and " + data.edges.length + " links named by this result";
+    if (data.nodes.length > MAX_DRAWN) {   // physics on thousands of nodes would freeze the page
+      var keep = {};
+      data.nodes = data.nodes.slice(0, MAX_DRAWN);
+      data.nodes.forEach(function (n) { keep[n.id] = true; });
+      data.edges = data.edges.filter(function (e) { return keep[e.from] && keep[e.to]; });
+      note += "; the first " + MAX_DRAWN + " are drawn";
+    }
     if (!data.nodes.length) {
       data = whole();
       note = "This result names no entity of the graph; showing the whole graph (" + data.nodes.length + " entities).";
