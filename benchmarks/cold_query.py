@@ -49,8 +49,8 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from ip5graph import sparql
-    from ip5graph.store import Inputs, store_path
+    from ip5graph.kg.store import Inputs, store_path
+    from ip5graph.query import sparql
 
     ip5 = _tool("ip5graph") or [sys.executable, "-m", "ip5graph"]
     oxi = _tool("oxigraph")

@@ -28,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ip5graph import endpoint, sparql  # noqa: E402
-from ip5graph.api import open as open_graph  # noqa: E402
+from ip5graph.kg.graph import open as open_graph  # noqa: E402
+from ip5graph.query import sparql  # noqa: E402
+from ip5graph.serve import endpoint  # noqa: E402
 
 MAX_SECONDS = 300
 MAX_CLIENTS = 500

@@ -81,7 +81,7 @@ def run_cell(engine: str, plan: dict) -> None:
             store.bulk_load(path=f, format=ox.RdfFormat.TURTLE)
         emit(phase="load", seconds=time.perf_counter() - t0, peak_mb=peak_mb())
         # the same typed substitutions ip5graph would bind (built outside the timed region)
-        from ip5graph import sparql
+        from ip5graph.query import sparql
 
         catalogue = sparql.catalogue()  # read the .rq files once, not once per query
         subs = []
@@ -170,8 +170,8 @@ def measure(engine: str, plan_path: Path, bound: float) -> dict:
 
 def make_plan(data: Path, cache: Path, repeat: int) -> dict:
     """The queries with their parameters, and the files every cell loads."""
-    from ip5graph import sparql
-    from ip5graph.store import Inputs
+    from ip5graph.kg.store import Inputs
+    from ip5graph.query import sparql
 
     queries = []
     for q in sparql.catalogue():

@@ -26,8 +26,8 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ip5graph import views  # noqa: E402
-from ip5graph.namespaces import ID, IP5  # noqa: E402
+from ip5graph.rdf.namespaces import ID, IP5  # noqa: E402
+from ip5graph.web import render as views  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

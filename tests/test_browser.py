@@ -17,8 +17,9 @@ import pytest
 from netgraph import FIXTURE
 
 import ip5graph
-from ip5graph import netviews, network, site, timeline
-from ip5graph.namespaces import ID
+from ip5graph.network import projection as network
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import netviews, site, timeline
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -67,7 +68,7 @@ def expected_nodes(rel: str, g, kg) -> int:
     if kind in site.PAGE_KINDS:
         return len(network.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
     assert kind == "queries"
-    from ip5graph import sparql
+    from ip5graph.query import sparql
 
     q = sparql.find(name[:-5])
     result = kg.query(q.name, **q.example_bindings())

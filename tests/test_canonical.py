@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ip5graph import canonical
+from ip5graph.rdf import canonical
 
 MESSY = """
 @prefix ex: <http://example.org/> .

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from qhelpers import FIXTURES, ROOT, run_cli
 
-from ip5graph.cli import COMMANDS, main
+from ip5graph.cli import main
+from ip5graph.cli.app import COMMANDS
 
 
 def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture) -> None:
@@ -160,7 +161,7 @@ def test_fresh_venv_install_runs_from_another_directory(tmp_path: Path) -> None:
     ["query", "--data", "a", "--data=b", "-f", "json", "05-heads-on-date", "-p", "date=2021-06-23"],
 ])
 def test_fast_query_parsing_matches_argparse(argv: list[str]) -> None:
-    from ip5graph.cli import _fast_query_args, build_parser
+    from ip5graph.cli.app import _fast_query_args, build_parser
 
     fast = vars(_fast_query_args(argv))
     slow = vars(build_parser().parse_args(argv))
@@ -174,6 +175,6 @@ def test_fast_query_parsing_matches_argparse(argv: list[str]) -> None:
     ["query", "02", "--param"], ["queries"],
 ])
 def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
-    from ip5graph.cli import _fast_query_args
+    from ip5graph.cli.app import _fast_query_args
 
     assert _fast_query_args(argv) is None

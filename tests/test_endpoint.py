@@ -24,10 +24,10 @@ import pyoxigraph as ox
 import pytest
 
 import ip5graph
-from ip5graph import endpoint as ep
-from ip5graph import sparql
 from ip5graph.errors import QueryError, UsageError
-from ip5graph.store import Inputs
+from ip5graph.kg.store import Inputs
+from ip5graph.query import sparql
+from ip5graph.serve import endpoint as ep
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sparql.catalogue()
@@ -317,7 +317,7 @@ def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
 def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
     base, graphs = pushed_server
     engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
-    from ip5graph.results import GRAPH_FORMATS, SELECT_FORMATS
+    from ip5graph.query.results import GRAPH_FORMATS, SELECT_FORMATS
 
     for name in ("04-office-heads", "18-meeting-graph"):
         query = sparql.find(name, QUERIES)
@@ -482,7 +482,7 @@ def test_server_stops_with_its_parent(cache, tmp_path):
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from ip5graph import endpoint as ep\n"
+        "from ip5graph.serve import endpoint as ep\n"
         f"s = ep.Server(Path({str(ep.store_location(Inputs.default(), cache))!r}), '127.0.0.1', {port})\n"
         "s.start()\n"
         "print(s.process.pid, flush=True)\n"
@@ -755,7 +755,7 @@ def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
 def test_serve_sets_no_query_timeout_unless_asked():
     """Oxigraph 0.5 holds a sleeping thread per query for the whole --timeout-s (its issue 1874);
     under the load test a 60 s default brought the server down, so the default is none."""
-    from ip5graph.cli import build_parser
+    from ip5graph.cli.app import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert args.timeout is None

@@ -12,8 +12,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ip5graph import canonical
-from ip5graph.namespaces import sparql_prefixes
+from ip5graph.rdf import canonical
+from ip5graph.rdf.namespaces import sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = sorted((ROOT / "ontology").glob("*.ttl"))
@@ -75,7 +75,7 @@ def test_each_file_stays_under_a_thousand_triples(path: Path) -> None:
 @pytest.mark.parametrize("path", ONTOLOGY + DATA, ids=lambda p: p.name)
 def test_file_is_in_canonical_form(path: Path) -> None:
     assert path.read_text(encoding="utf-8") == canonical.canonical_text(path), (
-        f"run: python -m ip5graph.canonical --write {path.relative_to(ROOT)}"
+        f"run: python -m ip5graph.rdf.canonical --write {path.relative_to(ROOT)}"
     )
 
 

@@ -9,11 +9,11 @@ import networkx as nx
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import graph_export as X
-from ip5graph import network as N
-from ip5graph import views
 from ip5graph.errors import UsageError
-from ip5graph.namespaces import ID
+from ip5graph.network import export as X
+from ip5graph.network import projection as N
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import render as views
 
 
 @pytest.fixture(scope="module")

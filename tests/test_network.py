@@ -8,8 +8,8 @@ import pytest
 import rdflib
 from netgraph import FILES, fixture_rdf
 
-from ip5graph import network as N
-from ip5graph.namespaces import ID, IP5
+from ip5graph.network import projection as N
+from ip5graph.rdf.namespaces import ID, IP5
 
 
 def node(slug: str) -> str:

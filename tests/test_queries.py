@@ -6,7 +6,8 @@ import pytest
 from qhelpers import FIXTURES, rows_as_text
 
 import ip5graph
-from ip5graph import resources, sparql
+from ip5graph.kg import resources
+from ip5graph.query import sparql
 
 QUERIES = sparql.catalogue()
 HAS_DATA = bool(resources.data_files())

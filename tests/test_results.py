@@ -13,7 +13,7 @@ from qhelpers import FIXTURES
 
 import ip5graph
 from ip5graph.errors import UsageError
-from ip5graph.results import Result, to_table
+from ip5graph.query.results import Result, to_table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SR = "{http://www.w3.org/2005/sparql-results#}"

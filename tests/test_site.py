@@ -10,8 +10,9 @@ import pytest
 from netgraph import FIXTURE
 
 import ip5graph
-from ip5graph import site, sparql
 from ip5graph.errors import UsageError
+from ip5graph.query import sparql
+from ip5graph.web import site
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -9,15 +9,15 @@ import pytest
 from qhelpers import FIXTURES
 
 import ip5graph
-from ip5graph import sparql
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
+from ip5graph.query import sparql
 
 ID = "https://w3id.org/ip5graph/id/"
 ENGINES = ("oxigraph", "rdflib")
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def kg(request: pytest.FixtureRequest) -> ip5graph.api.KnowledgeGraph:
+def kg(request: pytest.FixtureRequest) -> ip5graph.kg.graph.KnowledgeGraph:
     return ip5graph.open(data=[FIXTURES], engine=request.param)
 
 

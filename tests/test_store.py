@@ -14,7 +14,7 @@ import pytest
 from qhelpers import FIXTURES, ROOT
 
 from ip5graph.errors import DataError
-from ip5graph.store import Inputs, build_store, load_memory, load_rdflib, open_store, parse_errors, store_path
+from ip5graph.kg.store import Inputs, build_store, load_memory, load_rdflib, open_store, parse_errors, store_path
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_fingerprint_memo_skips_reading_files_unchanged_since_hashed(
     inputs = Inputs.default([data_dir])
     a = inputs.fingerprint(memo=memo)
     assert a == inputs.fingerprint()  # the same key with or without the memo
-    import ip5graph.store as store_module
+    import ip5graph.kg.store as store_module
 
     def no_reading(path: Path) -> bytes:
         raise AssertionError(f"{path} was read again")
@@ -153,7 +153,7 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         print("ok")
     """)
     rebuilder = textwrap.dedent(f"""
-        from ip5graph.store import Inputs, build_store
+        from ip5graph.kg.store import Inputs, build_store
         inputs = Inputs.default([{str(data_dir)!r}])
         for i in range(8):
             build_store(inputs)
@@ -170,7 +170,7 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
 
 
 def test_old_stores_are_pruned_after_the_grace_time(data_dir: Path, tmp_path: Path) -> None:
-    from ip5graph import store as store_module
+    from ip5graph.kg import store as store_module
 
     cache = tmp_path / "cache"
     links = []

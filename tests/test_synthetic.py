@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 
 import ip5graph  # noqa: E402
-from ip5graph import sparql  # noqa: E402
+from ip5graph.query import sparql  # noqa: E402
 
 ID = "https://w3id.org/ip5graph/id/"
 SLUG_IRI = re.compile(r"^https://w3id\.org/ip5graph/id/[a-z-]+/[a-z0-9]+(-[a-z0-9]+)*$")

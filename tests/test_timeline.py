@@ -7,9 +7,9 @@ import re
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import network as N
-from ip5graph import timeline
-from ip5graph.namespaces import ID
+from ip5graph.network import projection as N
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import timeline
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from qhelpers import FIXTURES
 
-from ip5graph import resources
 from ip5graph.cli import main
-from ip5graph.store import Inputs
-from ip5graph.validate import validate
+from ip5graph.kg import resources
+from ip5graph.kg.store import Inputs
+from ip5graph.kg.validate import validate
 
 
 @pytest.fixture()
@@ -31,7 +31,7 @@ def test_fixtures_are_valid(data_dir: Path) -> None:
 def test_shacl_violations_are_grouped_by_shape_with_labels(data_dir: Path) -> None:
     from rdflib import Graph, URIRef
 
-    from ip5graph.canonical import serialize
+    from ip5graph.rdf.canonical import serialize
 
     people = data_dir / "people.ttl"
     g = Graph()

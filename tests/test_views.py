@@ -10,9 +10,9 @@ import networkx as nx
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import network as N
-from ip5graph import views
-from ip5graph.namespaces import ID
+from ip5graph.network import projection as N
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import render as views
 
 XSS = "<img src=x onerror=alert(1)>"
 

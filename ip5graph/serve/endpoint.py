@@ -33,14 +33,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ip5graph import sparql
 from ip5graph.errors import DataError, Ip5GraphError, QueryError, UsageError
-from ip5graph.namespaces import RDFS_LABEL
-from ip5graph.results import Result
+from ip5graph.query import sparql
+from ip5graph.query.results import Result
+from ip5graph.rdf.namespaces import RDFS_LABEL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from ip5graph.store import Inputs
+    from ip5graph.kg.store import Inputs
 
 GRAPH_BASE = "https://w3id.org/ip5graph/graph/"
 TOKEN_ENV = "IP5GRAPH_TOKEN"
@@ -368,7 +368,7 @@ class RemoteEngine:
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """rdfs:label of each IRI, picked as the local engines pick (English first)."""
-        from ip5graph.engines import pick_label
+        from ip5graph.query.engines.local import pick_label
 
         iris = sorted(set(iris))
         found: dict[str, list[tuple[str, str]]] = {}
@@ -440,7 +440,7 @@ def _triples_of(path: Path) -> set[ox.Triple]:
     try:
         return {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
     except SyntaxError as e:
-        from ip5graph.store import syntax_message
+        from ip5graph.kg.store import syntax_message
 
         raise DataError(syntax_message(path, e)) from None
 
@@ -598,7 +598,7 @@ def store_location(inputs: Inputs, cache_dir: Path | None = None) -> Path:
     The same store the CLI queries; it is complete once this returns (store.py publishes it
     with an atomic rename only after building it).
     """
-    from ip5graph import store
+    from ip5graph.kg import store
 
     link = store.store_path(inputs, cache_dir)
     target = link.resolve() if link.is_symlink() else None

@@ -28,9 +28,11 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import netviews, network, timeline, views
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
+from ip5graph.network import projection as network
+from ip5graph.web import netviews, timeline
+from ip5graph.web import render as views
 
 MARKER = ".ip5graph-site"
 PAGE_KINDS = ("office", "meeting", "person")
@@ -164,8 +166,8 @@ class _Builder:
 
     # -- the build ------------------------------------------------------------------------
     def run(self) -> SiteReport:
-        from ip5graph.engines import OxigraphEngine
-        from ip5graph.export import triples_of
+        from ip5graph.kg.export import triples_of
+        from ip5graph.query.engines.local import OxigraphEngine
 
         loaded = netviews.load(self.kg)
         g, store = loaded.graph, loaded.store
@@ -194,7 +196,7 @@ class _Builder:
         return self.report
 
     def _run_queries(self, engine: Any) -> list[_Query]:
-        from ip5graph import sparql
+        from ip5graph.query import sparql
 
         found = []
         for q in sparql.catalogue():
@@ -208,8 +210,8 @@ class _Builder:
         return found
 
     def _downloads(self, triples: list[Any], positions: dict[str, tuple[float, float]]) -> list[tuple[str, str, int]]:
-        from ip5graph import graph_export
-        from ip5graph.export import export_text
+        from ip5graph.kg.export import export_text
+        from ip5graph.network import export as graph_export
 
         made = []
         for fmt, name in RDF_NAMES.items():
@@ -242,7 +244,7 @@ class _Builder:
                    extra=extra)
 
     def _query_page(self, q: _Query) -> None:
-        from ip5graph.terms import compact
+        from ip5graph.rdf.terms import compact
 
         g, r = self.g, q.result
         sub = netviews.result_graph(g, r)

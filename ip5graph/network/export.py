@@ -17,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import network
 from ip5graph.errors import UsageError
+from ip5graph.network import projection as network
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
 LANGS = ("en", "ja", "zh", "ko")
@@ -81,7 +81,7 @@ def _edge_row(g: nx.MultiDiGraph, key: str, attrs: Mapping[str, Any]) -> dict[st
 
 def flat_graph(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
     """A copy with scalar attributes only (what GraphML and GEXF can hold), in sorted order."""
-    from ip5graph.views import class_order, class_styles
+    from ip5graph.web.render import class_order, class_styles
 
     styles = class_styles(sorted({g.nodes[v].get("cls", "") for v in g}, key=class_order))
     flat = nx.MultiDiGraph()
@@ -152,7 +152,7 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[flo
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")
     if positions is None:
-        from ip5graph.views import layout
+        from ip5graph.web.render import layout
 
         positions = layout(g, seed=seed)
     if fmt == "graphml":

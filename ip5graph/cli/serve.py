@@ -1,7 +1,7 @@
 """Command-line pairs for serving and remote stores: serve, push (added to cli.COMMANDS), and the
 remote options of `ip5graph query` (--endpoint, --query-url, --default-graph, --user ...).
 
-Same rules as cli.py: parse, call one library function (ip5graph.endpoint), print.
+Same rules as cli.py: parse, call one library function (ip5graph.serve.endpoint), print.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ip5graph.cli import _data_option, _formatter, _out
+from ip5graph.cli.app import _data_option, _formatter, _out
 from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
-    from ip5graph.endpoint import Remote, RemoteEngine
-    from ip5graph.results import Result
-    from ip5graph.sparql import Prepared
+    from ip5graph.query.results import Result
+    from ip5graph.query.sparql import Prepared
+    from ip5graph.serve.endpoint import Remote, RemoteEngine
 
 # ---------------------------------------------------------------- serve, push, remote endpoints
 
@@ -44,7 +44,7 @@ def _remote(args: argparse.Namespace, default_timeout: float,
             default_graphs: list[str] | None = None) -> Remote:
     import urllib.parse
 
-    from ip5graph import endpoint
+    from ip5graph.serve import endpoint
 
     r = endpoint.remote(args.endpoint, query_url=args.query_url, store_url=getattr(args, "store_url", None),
                         user=args.user, password=args.password,
@@ -59,7 +59,7 @@ def _remote(args: argparse.Namespace, default_timeout: float,
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.endpoint import DEFAULT_HOST, DEFAULT_PORT
+    from ip5graph.serve.endpoint import DEFAULT_HOST, DEFAULT_PORT
 
     p = sub.add_parser(
         "serve", help="serve the graph read-only over SPARQL 1.1 (with a query page)", formatter_class=_formatter,
@@ -84,8 +84,8 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ip5graph import endpoint
-    from ip5graph.store import Inputs
+    from ip5graph.kg.store import Inputs
+    from ip5graph.serve import endpoint
 
     inputs = Inputs.default(args.data)
     server = endpoint.Server(endpoint.store_location(inputs), args.host, args.port, timeout_s=args.timeout,
@@ -103,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_push(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.endpoint import GRAPH_BASE, TOKEN_ENV
+    from ip5graph.serve.endpoint import GRAPH_BASE, TOKEN_ENV
 
     p = sub.add_parser(
         "push", help="upload the graph to a SPARQL store (Graph Store Protocol)", formatter_class=_formatter,
@@ -145,8 +145,8 @@ class _Bar:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from ip5graph import endpoint
-    from ip5graph.store import Inputs
+    from ip5graph.kg.store import Inputs
+    from ip5graph.serve import endpoint
 
     r = _remote(args, default_timeout=600)
     if r.store_url is None:
@@ -186,7 +186,7 @@ def remote_engine(args: argparse.Namespace) -> RemoteEngine | _HintingEngine | N
         raise UsageError("--data does not go with --endpoint: the endpoint has its own data")
     if args.engine != "oxigraph":
         raise UsageError("--engine does not go with --endpoint: the endpoint runs the query")
-    from ip5graph.endpoint import RemoteEngine
+    from ip5graph.serve.endpoint import RemoteEngine
 
     engine = RemoteEngine(_remote(args, 60, args.default_graph))
     return engine if args.default_graph else _HintingEngine(engine)
@@ -202,7 +202,7 @@ class _HintingEngine:
     def run(self, prepared: Prepared) -> Result:
         result = self.engine.run(prepared)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
-            from ip5graph.endpoint import GRAPH_BASE
+            from ip5graph.serve.endpoint import GRAPH_BASE
 
             sys.stderr.write("ip5graph: note: nothing found. If the graph was pushed into named graphs "
                              f"({GRAPH_BASE}...), query their merge with --default-graph IRI (repeatable) "

@@ -71,7 +71,7 @@ def _add_queries(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from ip5graph.sparql import catalogue
+    from ip5graph.query.sparql import catalogue
 
     queries = catalogue()
     width = max((len(q.name) for q in queries), default=0)
@@ -90,7 +90,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- query
 
 def _add_query(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.results import FORMATS
+    from ip5graph.query.results import FORMATS
 
     p = sub.add_parser(
         "query", help="run a named query, a .rq file or SPARQL text", formatter_class=_formatter,
@@ -110,14 +110,14 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="query engine")
     p.add_argument("--width", type=int, default=None, help="cut tables to this many columns")
     _data_option(p)
-    from ip5graph.cli_endpoint import add_query_options
+    from ip5graph.cli.serve import add_query_options
 
     add_query_options(p)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from ip5graph import sparql
-    from ip5graph.api import open as open_graph
+    from ip5graph.kg.graph import open as open_graph
+    from ip5graph.query import sparql
 
     if bool(args.target) == bool(args.expr):
         raise UsageError("ip5graph query: give a query NAME or FILE.rq, or -e SPARQL (one of them)")
@@ -128,7 +128,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         prepared = sparql.resolve(args.target, params)
     remote = None
     if hasattr(args, "endpoint"):  # parsed by argparse, which knows the remote options
-        from ip5graph.cli_endpoint import remote_engine
+        from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
     result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine, store="cached").run(prepared)
@@ -157,8 +157,8 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ip5graph.store import Inputs
-    from ip5graph.validate import validate
+    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.validate import validate
 
     inputs = Inputs.default(args.data)
     if args.shapes is not None and not args.shapes.is_file():
@@ -184,7 +184,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 rule = f" [{v.component}]" if v.component else ""
                 _out(f"    {v.severity}{rule}: {who}{where}{value}: {v.message}\n")
     for path in report.noncanonical:
-        _out(f"canonical: {path} is not in canonical form (python -m ip5graph.canonical --write {path})\n")
+        _out(f"canonical: {path} is not in canonical form (python -m ip5graph.rdf.canonical --write {path})\n")
     if not report.parse_errors and not args.no_canonical and not report.noncanonical:
         _out("canonical: all files in canonical form\n")
     _out("valid\n" if report.conforms else "NOT valid\n")
@@ -211,13 +211,13 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ip5graph.export import export_text, triples_of
     from ip5graph.files import atomic_write_bytes
-    from ip5graph.store import Inputs, load_memory
+    from ip5graph.kg.export import export_text, triples_of
+    from ip5graph.kg.store import Inputs, load_memory
 
     if args.format in ("graphml", "gexf", "csv"):
-        from ip5graph.api import open as open_graph
-        from ip5graph.netviews import export_network
+        from ip5graph.kg.graph import open as open_graph
+        from ip5graph.web.netviews import export_network
 
         files = export_network(open_graph(data=args.data), args.format, args.output)
         if args.output is None:
@@ -244,9 +244,9 @@ def _add_stats(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from ip5graph.api import open as open_graph
-    from ip5graph.netviews import central
-    from ip5graph.stats import stats
+    from ip5graph.kg.graph import open as open_graph
+    from ip5graph.kg.stats import stats
+    from ip5graph.web.netviews import central
 
     kg = open_graph(data=args.data)
     s = stats(kg)
@@ -303,8 +303,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 add(sub)
                 sub.choices[name].set_defaults(func=run)
         return parser
-    from ip5graph.cli_endpoint import COMMANDS as ENDPOINT_COMMANDS  # serve, push (imports this module)
-    from ip5graph.cli_graph import COMMANDS as GRAPH_COMMANDS  # view, path, build (imports this module)
+    from ip5graph.cli.network import COMMANDS as GRAPH_COMMANDS  # view, path, build (imports this module)
+    from ip5graph.cli.serve import COMMANDS as ENDPOINT_COMMANDS  # serve, push (imports this module)
 
     for name, add, run in COMMANDS + GRAPH_COMMANDS + ENDPOINT_COMMANDS:
         add(sub)
@@ -326,7 +326,7 @@ def _fast_query_args(argv: list[str]) -> argparse.Namespace | None:
     """
     if not argv or argv[0] != "query":
         return None
-    from ip5graph.results import FORMATS
+    from ip5graph.query.results import FORMATS
 
     args: dict[str, object] = {"target": None, "expr": None, "param": [], "format": None,
                                "engine": "oxigraph", "width": None, "data": None, "func": cmd_query}

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ip5graph.cli import _data_option, _formatter, _out
+from ip5graph.cli.app import _data_option, _formatter, _out
 from ip5graph.errors import UsageError
 
 # ---------------------------------------------------------------- view
@@ -43,8 +43,9 @@ def _add_view(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from ip5graph import netviews, sparql
-    from ip5graph.api import open as open_graph
+    from ip5graph.kg.graph import open as open_graph
+    from ip5graph.query import sparql
+    from ip5graph.web import netviews
 
     if args.param and not args.query:
         raise UsageError("--param needs --query")
@@ -77,8 +78,9 @@ def _add_path(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from ip5graph import netviews, network
-    from ip5graph.api import open as open_graph
+    from ip5graph.kg.graph import open as open_graph
+    from ip5graph.network import projection as network
+    from ip5graph.web import netviews
 
     loaded = netviews.load(open_graph(data=args.data))
     steps, sentence = netviews.path_between(loaded, args.a, args.b)
@@ -128,8 +130,8 @@ def _progress_bar(done: int, total: int, label: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ip5graph.api import open as open_graph
-    from ip5graph.site import build_site
+    from ip5graph.kg.graph import open as open_graph
+    from ip5graph.web.site import build_site
 
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")

@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ip5graph import sparql
 from ip5graph.errors import UsageError
-from ip5graph.results import Result
-from ip5graph.store import Inputs
+from ip5graph.kg.store import Inputs
+from ip5graph.query import sparql
+from ip5graph.query.results import Result
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
-    from ip5graph.engines import OxigraphEngine, RdflibEngine
+    from ip5graph.query.engines.local import OxigraphEngine, RdflibEngine
 
 ENGINES = ("oxigraph", "rdflib")
 # Where the Oxigraph engine keeps the graph. "memory": loaded afresh into memory, the fastest to
@@ -52,12 +52,12 @@ class KnowledgeGraph:
     def engine(self) -> OxigraphEngine | RdflibEngine:
         if self._engine is None:
             if self.engine_name == "rdflib":
-                from ip5graph.engines import RdflibEngine
+                from ip5graph.query.engines.local import RdflibEngine
 
                 self._engine = RdflibEngine(self.to_rdflib())
             else:
-                from ip5graph.engines import OxigraphEngine
-                from ip5graph.store import load_memory, open_store
+                from ip5graph.kg.store import load_memory, open_store
+                from ip5graph.query.engines.local import OxigraphEngine
 
                 if self.store_kind == "memory":
                     store = load_memory(self.inputs)
@@ -82,7 +82,7 @@ class KnowledgeGraph:
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""
         if self._rdflib is None:
-            from ip5graph.store import load_rdflib
+            from ip5graph.kg.store import load_rdflib
 
             self._rdflib = load_rdflib(self.inputs)
         return self._rdflib

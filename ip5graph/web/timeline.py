@@ -20,8 +20,8 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import network
-from ip5graph.namespaces import IP5
+from ip5graph.network import projection as network
+from ip5graph.rdf.namespaces import IP5
 
 PX_PER_YEAR = 72.0
 LEFT = 250.0

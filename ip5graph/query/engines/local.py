@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ip5graph import sparql
 from ip5graph.errors import QueryError, UsageError
-from ip5graph.namespaces import RDFS_LABEL
-from ip5graph.results import Result
+from ip5graph.query import sparql
+from ip5graph.query.results import Result
+from ip5graph.rdf.namespaces import RDFS_LABEL
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +107,7 @@ class RdflibEngine:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
-        from ip5graph.terms import from_rdflib, to_rdflib
+        from ip5graph.rdf.terms import from_rdflib, to_rdflib
 
         rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph from the web
         try:

@@ -6,7 +6,7 @@ labels, then by prefixed name), objects sorted, one object per line. Blank nodes
 once are written inline (`[ ... ]`, lists as `( ... )`); one used more than once has no canonical
 form (its label would depend on parse order). The data files have no blank nodes at all.
 
-`python -m ip5graph.canonical [--write] FILE...` checks (or rewrites) files.
+`python -m ip5graph.rdf.canonical [--write] FILE...` checks (or rewrites) files.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ip5graph.files import atomic_write_text
-from ip5graph.namespaces import ID, PREFIXES
+from ip5graph.rdf.namespaces import ID, PREFIXES
 
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PREFIX_OK = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -249,12 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     write = "--write" in args
     files = [Path(a) for a in args if a != "--write"]
     if not files:
-        print("usage: python -m ip5graph.canonical [--write] FILE.ttl...", file=sys.stderr)
+        print("usage: python -m ip5graph.rdf.canonical [--write] FILE.ttl...", file=sys.stderr)
         return 2
     if not write:
         bad = non_canonical(files)
         for f in bad:
-            print(f"{f}: not in canonical form (run python -m ip5graph.canonical --write {f})", file=sys.stderr)
+            print(f"{f}: not in canonical form (run python -m ip5graph.rdf.canonical --write {f})", file=sys.stderr)
         return 1 if bad else 0
     for f in files:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # ip5graph/ (this file is ip5graph/kg/resources.py)
 SHAPES_NAME = "shapes.ttl"
 
 

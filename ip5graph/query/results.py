@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from ip5graph.errors import UsageError
-from ip5graph.namespaces import ID, PREFIXES
-from ip5graph.terms import XSD_STRING, Term, compact, sort_key
+from ip5graph.rdf.namespaces import ID, PREFIXES
+from ip5graph.rdf.terms import XSD_STRING, Term, compact, sort_key
 
 Labeller = Callable[[Iterable[str]], dict[str, str]]
 

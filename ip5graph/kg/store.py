@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ip5graph import resources
 from ip5graph.errors import DataError
+from ip5graph.kg import resources
 
 TYPE_CHECKING = False  # typing itself costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover

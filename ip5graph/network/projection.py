@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from ip5graph.namespaces import DCTERMS_SOURCE, ID, IP5, PREFIXES, RDF_TYPE, RDFS_LABEL
+from ip5graph.rdf.namespaces import DCTERMS_SOURCE, ID, IP5, PREFIXES, RDF_TYPE, RDFS_LABEL
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]

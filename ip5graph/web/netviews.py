@@ -13,10 +13,10 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import network
 from ip5graph.errors import UsageError
 from ip5graph.files import atomic_write_bytes
-from ip5graph.namespaces import PREFIXES
+from ip5graph.network import projection as network
+from ip5graph.rdf.namespaces import PREFIXES
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Loaded:
 
 def load(kg: Any, *, keep_nary: bool = False) -> Loaded:
     """Project the whole graph (ontology + data) of a KnowledgeGraph."""
-    from ip5graph.store import load_memory
+    from ip5graph.kg.store import load_memory
 
     store = load_memory(kg.inputs)
     return Loaded(network.project(store, keep_nary=keep_nary), store)
@@ -72,8 +72,8 @@ def around(loaded: Loaded, name: str, depth: int = 1) -> View:
 
 def from_query(loaded: Loaded, target: str, params: dict[str, object] | None = None) -> View:
     """A named query, .rq file or SPARQL text, as a graph: CONSTRUCT triples or SELECT IRIs."""
-    from ip5graph import sparql
-    from ip5graph.engines import OxigraphEngine
+    from ip5graph.query import sparql
+    from ip5graph.query.engines.local import OxigraphEngine
 
     prepared = sparql.resolve(target, params or {})
     result = OxigraphEngine(loaded.store).run(prepared)
@@ -92,7 +92,7 @@ def result_graph(g: nx.MultiDiGraph, result: Any) -> nx.MultiDiGraph:
 
 def write_view(view: View, path: str | os.PathLike[str], *, lang: str = "en", seed: int = 0) -> None:
     """The view as one self-contained HTML file (vis-network inlined), written atomically."""
-    from ip5graph import views
+    from ip5graph.web import render as views
 
     views.write_html(view.graph, path, title=view.title, focus=view.focus, lang=lang, seed=seed)
 
@@ -111,7 +111,7 @@ def central(kg: Any, n: int = 10, *, seed: int = 0) -> Any:
     """The n most central entities as a query-style Result (so `stats` prints it in any format)."""
     import pyoxigraph as ox
 
-    from ip5graph.results import Result
+    from ip5graph.query.results import Result
 
     integer, decimal = (ox.NamedNode(PREFIXES["xsd"] + name) for name in ("integer", "decimal"))
     loaded = load(kg)
@@ -134,7 +134,8 @@ def export_network(kg: Any, fmt: str, output: str | os.PathLike[str] | None) -> 
     Returns file name -> bytes; with `output` the files are written (atomically): a file for
     graphml/gexf, a folder holding nodes.csv and edges.csv for csv.
     """
-    from ip5graph import graph_export, views
+    from ip5graph.network import export as graph_export
+    from ip5graph.web import render as views
 
     if fmt == "csv" and output is None:
         raise UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")

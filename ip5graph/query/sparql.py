@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ip5graph import resources
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
-from ip5graph.namespaces import ID, PREFIXES
+from ip5graph.kg import resources
+from ip5graph.rdf.namespaces import ID, PREFIXES
 
 XSD = PREFIXES["xsd"]
 # The one graph a query may name in FROM: the graph ip5graph loads (its default graph).

@@ -10,7 +10,7 @@ import re
 
 import pyoxigraph as ox
 
-from ip5graph.namespaces import ID, PREFIXES
+from ip5graph.rdf.namespaces import ID, PREFIXES
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")

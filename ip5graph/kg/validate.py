@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ip5graph import resources
-from ip5graph.namespaces import PREFIXES, RDFS_LABEL
-from ip5graph.store import Inputs, parse_errors
-from ip5graph.terms import compact
+from ip5graph.kg import resources
+from ip5graph.kg.store import Inputs, parse_errors
+from ip5graph.rdf.namespaces import PREFIXES, RDFS_LABEL
+from ip5graph.rdf.terms import compact
 
 SH = PREFIXES["sh"]
 
@@ -67,7 +67,7 @@ def validate(inputs: Inputs, shapes: Path | None = None, check_canonical: bool =
         report.shacl_ran = True
         report.violations = _shacl(inputs, shapes)
     if check_canonical:
-        from ip5graph.canonical import non_canonical
+        from ip5graph.rdf.canonical import non_canonical
 
         report.noncanonical = non_canonical(checked)
     return report
@@ -117,7 +117,7 @@ def _shacl(inputs: Inputs, shapes_path: Path) -> list[Violation]:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDF
 
-    from ip5graph.store import load_rdflib
+    from ip5graph.kg.store import load_rdflib
 
     data = load_rdflib(inputs)
     shapes = Graph()

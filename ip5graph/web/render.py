@@ -27,10 +27,10 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph import network
 from ip5graph.errors import Ip5GraphError
 from ip5graph.files import atomic_write_text
-from ip5graph.namespaces import IP5
+from ip5graph.network import projection as network
+from ip5graph.rdf.namespaces import IP5
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_RELATIVE = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")

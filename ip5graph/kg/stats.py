@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ip5graph import sparql
-from ip5graph.namespaces import sparql_prefixes
-from ip5graph.results import Result
+from ip5graph.query import sparql
+from ip5graph.query.results import Result
+from ip5graph.rdf.namespaces import sparql_prefixes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from ip5graph.api import KnowledgeGraph
+    from ip5graph.kg.graph import KnowledgeGraph
 
 CLASS_COUNTS = sparql_prefixes() + """
 SELECT ?class (COUNT(DISTINCT ?node) AS ?instances)
