@@ -17,9 +17,9 @@ import pytest
 from netgraph import FIXTURE
 
 import ip5graph
-from ip5graph.network import projection as network
+from ip5graph.network import navigation, projection
 from ip5graph.rdf.namespaces import ID
-from ip5graph.web import netviews, site, timeline
+from ip5graph.web import site, timeline
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,7 +48,7 @@ NODE_ON_SCREEN = """(id) => {
 
 def build(kg, out: Path):
     """The site of `kg` and, to check it against, the projection of the same graph."""
-    return site.build_site(kg, out), netviews.load(kg).graph, kg
+    return site.build_site(kg, out), projection.load(kg).graph, kg
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +66,13 @@ def expected_nodes(rel: str, g, kg) -> int:
         return len(timeline.timeline_graph(g)[0])
     kind, _, name = rel.partition("/")
     if kind in site.PAGE_KINDS:
-        return len(network.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
+        return len(navigation.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
     assert kind == "queries"
     from ip5graph.query import sparql
 
     q = sparql.find(name[:-5])
     result = kg.query(q.name, **q.example_bindings())
-    return len(netviews.result_graph(g, result))
+    return len(navigation.result_graph(g, result))
 
 
 @pytest.fixture(scope="module")

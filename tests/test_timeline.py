@@ -7,14 +7,14 @@ import re
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph.network import projection as N
+from ip5graph.network import projection
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import timeline
 
 
 @pytest.fixture(scope="module")
 def G():
-    return N.project(fixture_rdf())
+    return projection.project(fixture_rdf())
 
 
 def test_span_keeps_the_precision():

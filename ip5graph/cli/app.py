@@ -217,7 +217,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format in ("graphml", "gexf", "csv"):
         from ip5graph.kg.graph import open as open_graph
-        from ip5graph.web.netviews import export_network
+        from ip5graph.network.export import export_network
 
         files = export_network(open_graph(data=args.data), args.format, args.output)
         if args.output is None:
@@ -246,7 +246,7 @@ def _add_stats(sub: argparse._SubParsersAction) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
     from ip5graph.kg.stats import stats
-    from ip5graph.web.netviews import central
+    from ip5graph.network.analytics import central
 
     kg = open_graph(data=args.data)
     s = stats(kg)

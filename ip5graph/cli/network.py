@@ -44,19 +44,20 @@ def _add_view(sub: argparse._SubParsersAction) -> None:
 
 def cmd_view(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
+    from ip5graph.network import projection
     from ip5graph.query import sparql
-    from ip5graph.web import netviews
+    from ip5graph.web import views
 
     if args.param and not args.query:
         raise UsageError("--param needs --query")
-    loaded = netviews.load(open_graph(data=args.data), keep_nary=args.keep_records)
+    loaded = projection.load(open_graph(data=args.data), keep_nary=args.keep_records)
     if args.focus:
-        view = netviews.around(loaded, args.focus, args.depth)
+        view = views.around(loaded, args.focus, args.depth)
     elif args.query:
-        view = netviews.from_query(loaded, args.query, sparql.parse_param_args(args.param))
+        view = views.from_query(loaded, args.query, sparql.parse_param_args(args.param))
     else:
-        view = netviews.whole(loaded)
-    netviews.write_view(view, args.output, lang=args.lang)
+        view = views.whole(loaded)
+    views.write_view(view, args.output, lang=args.lang)
     _out(f"wrote {args.output}: {len(view.graph)} entities, {view.graph.number_of_edges()} links\n")
     return 0
 
@@ -79,11 +80,10 @@ def _add_path(sub: argparse._SubParsersAction) -> None:
 
 def cmd_path(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
-    from ip5graph.network import projection as network
-    from ip5graph.web import netviews
+    from ip5graph.network import navigation, paths, projection
 
-    loaded = netviews.load(open_graph(data=args.data))
-    steps, sentence = netviews.path_between(loaded, args.a, args.b)
+    loaded = projection.load(open_graph(data=args.data))
+    steps, sentence = paths.path_between(loaded, args.a, args.b)
     if steps is None:
         _out(f"no connection between {args.a} and {args.b}\n")
         return 1
@@ -94,8 +94,8 @@ def cmd_path(args: argparse.Namespace) -> int:
     if args.hops:
         g = loaded.graph
         for step in steps:
-            src = ", ".join(r["id"] for r in network.sources_of(g, step.attrs.get("sources", [])))
-            _out(f"  {network.explain(g, [step])}" + (f"  [{src}]" if src else "") + "\n")
+            src = ", ".join(r["id"] for r in navigation.sources_of(g, step.attrs.get("sources", [])))
+            _out(f"  {paths.explain(g, [step])}" + (f"  [{src}]" if src else "") + "\n")
     return 0
 
 

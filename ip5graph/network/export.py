@@ -1,7 +1,7 @@
 """The projected network in graph-tool formats: GraphML and GEXF for Gephi, CSV for Neo4j.
 
-Why here and not in export.py: those are RDF serializations of the triples; these are the
-entity network (network.project), flattened to the scalar attributes the formats allow, with the
+Why here and not in kg/export.py: those are RDF serializations of the triples; these are the
+entity network (projection.project), flattened to the scalar attributes the formats allow, with the
 same positions as the HTML view so Gephi opens the picture the browser showed.
 Deterministic: nodes and edges in sorted order, attributes in a fixed order, and GEXF's
 "last modified" date (today, in networkx) taken out.
@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from ip5graph.errors import UsageError
-from ip5graph.network import projection as network
+from ip5graph.files import atomic_write_bytes
+from ip5graph.network.analytics import annotate_centrality
+from ip5graph.network.navigation import iter_edges_sorted, sources_of
+from ip5graph.network.paths import base_key
+from ip5graph.network.projection import load
+from ip5graph.network.vocabulary import DATE_PROPERTIES, class_order, class_styles, humanize, local_name
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
 LANGS = ("en", "ja", "zh", "ko")
@@ -45,10 +52,10 @@ def _node_row(g: nx.MultiDiGraph, v: str, pos: Mapping[str, tuple[float, float]]
     row["alt_labels"] = "; ".join(f"{k}:{x}" if k else x for k, xs in sorted(a.get("alt_labels", {}).items())
                                   for x in xs)
     row["comment"] = a.get("comment", "")
-    for name in network.DATE_PROPERTIES:
-        row[network.humanize(name).replace(" ", "_")] = "; ".join(a.get("dates", {}).get(name, []))
+    for name in DATE_PROPERTIES:
+        row[humanize(name).replace(" ", "_")] = "; ".join(a.get("dates", {}).get(name, []))
     row["facts"] = "; ".join(f"{k}: {x}" for k, x in a.get("facts", []))
-    recs = network.sources_of(g, a.get("sources", []))
+    recs = sources_of(g, a.get("sources", []))
     row["sources"] = "; ".join(r["id"] for r in recs)
     row["source_tiers"] = "; ".join(f"{r['id']}={r.get('tier', '')}" for r in recs)
     row["degree"] = round(float(a.get("degree", 0.0)), 6)
@@ -61,7 +68,7 @@ def _node_row(g: nx.MultiDiGraph, v: str, pos: Mapping[str, tuple[float, float]]
 
 
 def _edge_row(g: nx.MultiDiGraph, key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
-    recs = network.sources_of(g, attrs.get("sources", []))
+    recs = sources_of(g, attrs.get("sources", []))
     row: dict[str, Any] = {
         "edge_key": key,
         "label": attrs.get("label", key),
@@ -73,21 +80,19 @@ def _edge_row(g: nx.MultiDiGraph, key: str, attrs: Mapping[str, Any]) -> dict[st
         "representing": attrs.get("representing", ""),
         "on_behalf_of": attrs.get("on_behalf_of", ""),
     }
-    for name in network.DATE_PROPERTIES:
-        row[network.humanize(name).replace(" ", "_")] = "; ".join(attrs.get(name, []))
+    for name in DATE_PROPERTIES:
+        row[humanize(name).replace(" ", "_")] = "; ".join(attrs.get(name, []))
     row["sources"] = "; ".join(r["id"] for r in recs)
     return row
 
 
 def flat_graph(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> nx.MultiDiGraph:
     """A copy with scalar attributes only (what GraphML and GEXF can hold), in sorted order."""
-    from ip5graph.web.render import class_order, class_styles
-
     styles = class_styles(sorted({g.nodes[v].get("cls", "") for v in g}, key=class_order))
     flat = nx.MultiDiGraph()
     for v in sorted(g):
         flat.add_node(v, **_node_row(g, v, positions, styles))
-    for u, v, k, attrs in network.iter_edges_sorted(g):
+    for u, v, k, attrs in iter_edges_sorted(g):
         flat.add_edge(u, v, key=k, **_edge_row(g, k, attrs))
     return flat
 
@@ -114,12 +119,12 @@ def to_gexf(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) ->
 
 
 def _neo4j_type(key: str) -> str:
-    base = network.base_key(key)
+    base = base_key(key)
     return re.sub(r"[^A-Za-z0-9]+", "_", re.sub(r"(?<=[a-z])(?=[A-Z])", "_", base)).strip("_").upper() or "RELATED"
 
 
 def _neo4j_label(cls_iri: str) -> str:
-    name = network.local_name(cls_iri) if cls_iri else "Entity"
+    name = local_name(cls_iri) if cls_iri else "Entity"
     return re.sub(r"[^A-Za-z0-9_]", "", name) or "Entity"
 
 
@@ -152,7 +157,7 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[flo
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")
     if positions is None:
-        from ip5graph.web.render import layout
+        from ip5graph.web.layout import layout  # web is downstream: imported late
 
         positions = layout(g, seed=seed)
     if fmt == "graphml":
@@ -161,3 +166,29 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[flo
         return {"ip5graph.gexf": to_gexf(g, positions)}
     nodes, edges = to_csv(g, positions)
     return {"nodes.csv": nodes.encode("utf-8"), "edges.csv": edges.encode("utf-8")}
+
+
+def export_network(kg: Any, fmt: str, output: str | os.PathLike[str] | None) -> dict[str, bytes]:
+    """GraphML/GEXF/CSV of the network with the whole-graph view's positions.
+
+    Returns file name -> bytes; with `output` the files are written (atomically): a file for
+    graphml/gexf, a folder holding nodes.csv and edges.csv for csv.
+    """
+    from ip5graph.web.layout import layout  # the view's positions (web is downstream: imported late)
+
+    if fmt == "csv" and output is None:
+        raise UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")
+    loaded = load(kg)
+    annotate_centrality(loaded.graph)
+    files = export_graph(loaded.graph, fmt, layout(loaded.graph))
+    if output is not None:
+        out = Path(output)
+        if fmt == "csv":
+            if out.exists() and not out.is_dir():
+                raise UsageError(f"{out}: exists and is not a folder (csv writes nodes.csv and edges.csv into it)")
+            out.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                atomic_write_bytes(out / name, data)
+        else:
+            atomic_write_bytes(out, next(iter(files.values())))
+    return files

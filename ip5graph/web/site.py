@@ -30,9 +30,8 @@ import networkx as nx
 
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
-from ip5graph.network import projection as network
-from ip5graph.web import netviews, timeline
-from ip5graph.web import render as views
+from ip5graph.network import analytics, navigation, paths, projection
+from ip5graph.web import layout, render, timeline
 
 MARKER = ".ip5graph-site"
 PAGE_KINDS = ("office", "meeting", "person")
@@ -155,10 +154,10 @@ class _Builder:
     def _page(self, rel: str, sub: nx.MultiDiGraph, *, title: str, subtitle: str = "", focus: str | None = None,
               positions: dict[str, tuple[float, float]] | None = None, extra: str = "") -> None:
         root = self._root(rel)
-        nav = views.nav_html([(root + "index.html", "Home"), (root + "overview.html", "Whole graph"),
+        nav = render.nav_html([(root + "index.html", "Home"), (root + "overview.html", "Whole graph"),
                               (root + "timeline.html", "Timeline"), (root + "index.html#queries", "Queries"),
                               (root + "index.html#downloads", "Downloads")])
-        text = views.build_html(sub, title=title, subtitle=subtitle, focus=focus, positions=positions,
+        text = render.build_html(sub, title=title, subtitle=subtitle, focus=focus, positions=positions,
                                 seed=self.seed, pages=self.pages, root=root, nav=nav, extra=extra,
                                 vis_src=None if self.inline else root + VIS_ASSET)
         self._write(rel, text)
@@ -169,17 +168,17 @@ class _Builder:
         from ip5graph.kg.export import triples_of
         from ip5graph.query.engines.local import OxigraphEngine
 
-        loaded = netviews.load(self.kg)
+        loaded = projection.load(self.kg)
         g, store = loaded.graph, loaded.store
-        network.annotate_centrality(g, seed=self.seed)
+        analytics.annotate_centrality(g, seed=self.seed)
         self.g = g
         self.pages = entity_pages(g)
         queries = self._run_queries(OxigraphEngine(store))
         self.total = 4 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
         self._write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         if not self.inline:
-            self._write(VIS_ASSET, views.vis_network_js())
-        positions = views.layout(g, seed=self.seed)
+            self._write(VIS_ASSET, render.vis_network_js())
+        positions = layout.layout(g, seed=self.seed)
         downloads = self._downloads(triples_of(store), positions)
         self._page("overview.html", g, title="IP5 knowledge graph: everything",
                    subtitle=f"{len(g)} entities and {g.number_of_edges()} links; click a node for its sources",
@@ -211,7 +210,7 @@ class _Builder:
 
     def _downloads(self, triples: list[Any], positions: dict[str, tuple[float, float]]) -> list[tuple[str, str, int]]:
         from ip5graph.kg.export import export_text
-        from ip5graph.network import export as graph_export
+        from ip5graph.network import export
 
         made = []
         for fmt, name in RDF_NAMES.items():
@@ -219,8 +218,8 @@ class _Builder:
             self._write(f"downloads/{name}", data)
             made.append((f"downloads/{name}", _format_label(fmt), len(data)))
             self._tick(name)
-        for fmt in graph_export.GRAPH_FORMATS:
-            for name, data in graph_export.export_graph(self.g, fmt, positions).items():
+        for fmt in export.GRAPH_FORMATS:
+            for name, data in export.export_graph(self.g, fmt, positions).items():
                 self._write(f"downloads/{name}", data)
                 made.append((f"downloads/{name}", _format_label(fmt, name), len(data)))
             self._tick(fmt)
@@ -228,13 +227,13 @@ class _Builder:
 
     def _entity_page(self, v: str, rel: str) -> None:
         g = self.g
-        sub = network.neighbourhood(g, v, self.depth)
+        sub = navigation.neighbourhood(g, v, self.depth)
         a = g.nodes[v]
         sentences = []
-        for u, w, k, attrs in network.iter_edges_sorted(sub):
+        for u, w, k, attrs in navigation.iter_edges_sorted(sub):
             if v in (u, w):
-                step = network.Step(u, w, k, True, attrs)
-                sentences.append(network.explain(g, [step]))
+                step = paths.Step(u, w, k, True, attrs)
+                sentences.append(paths.explain(g, [step]))
         esc = html.escape
         extra = ""
         if sentences:
@@ -247,7 +246,7 @@ class _Builder:
         from ip5graph.rdf.terms import compact
 
         g, r = self.g, q.result
-        sub = netviews.result_graph(g, r)
+        sub = navigation.result_graph(g, r)
         if r.is_graph:
             header = ["subject", "predicate", "object"]
             rows = [(t.subject, t.predicate, t.object) for t in sorted(r.triples, key=_triple_key)]
@@ -255,8 +254,8 @@ class _Builder:
             header = list(r.variables)
             rows = list(r.rows) if r.form == "SELECT" else [(_Bool(r.boolean),)]
         if len(sub) == 0:
-            named = [network.resolve_quiet(g, val) for val in q.bindings.values()]
-            sub = network.induced(g, [n for n in named if n])
+            named = [navigation.resolve_quiet(g, val) for val in q.bindings.values()]
+            sub = navigation.induced(g, [n for n in named if n])
         esc = html.escape
         root = "../"
 
@@ -295,7 +294,7 @@ class _Builder:
         g = self.g
         esc = html.escape
         ranked = sorted(g, key=lambda v: (-g.nodes[v]["betweenness"], -g.nodes[v]["degree"], v))[:INDEX_TOP]
-        top = network.induced(g, ranked)
+        top = navigation.induced(g, ranked)
         parts = [
             "<section><h2>Views</h2><ul>",
             f'<li><a href="overview.html">The whole graph</a> ({len(g)} entities, {g.number_of_edges()} links)</li>',

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph.network import projection as network
+from ip5graph.network import navigation, vocabulary
 from ip5graph.rdf.namespaces import IP5
 
 PX_PER_YEAR = 72.0
@@ -108,8 +108,8 @@ def collect(g: nx.MultiDiGraph) -> tuple[list[Mark], list[Lane], list[str], tupl
             marks.append(Mark(v, when[0], ordinal))
     lanes: dict[str, Lane] = {}
     undated: list[str] = []
-    for u, v, _, attrs in network.iter_edges_sorted(g):
-        if attrs.get("prop") != network.TENURE:
+    for u, v, _, attrs in navigation.iter_edges_sorted(g):
+        if attrs.get("prop") != vocabulary.TENURE:
             continue
         start = _first(attrs.get("startDate"))
         seen = _last(attrs.get("inOfficeOn"))
@@ -153,7 +153,7 @@ def _f(x: float) -> str:
 
 
 def _sources_text(g: nx.MultiDiGraph, keys: list[str]) -> str:
-    recs = network.sources_of(g, keys)
+    recs = navigation.sources_of(g, keys)
     if not recs:
         return "Sources: none given"
     lines = [f"{r['id']} ({r.get('tier') or 'tier not given'}): {r.get('label', '')}"
@@ -167,7 +167,7 @@ def _bar_title(g: nx.MultiDiGraph, bar: Bar) -> str:
     lines = [f"{who}{' (acting)' if bar.acting else ''}: {a.get('title') or 'head'}, {g.nodes[bar.org]['label']}"]
     for name in ("startDate", "endDate", "inOfficeOn"):
         if a.get(name):
-            lines.append(f"{network.humanize(name)}: {', '.join(a[name])}")
+            lines.append(f"{vocabulary.humanize(name)}: {', '.join(a[name])}")
     if a["_open"]:
         lines.append("end not stated in the sources (paler part of the bar)")
     lines.append(_sources_text(g, a.get("sources", [])))
@@ -178,7 +178,7 @@ def _meeting_title(g: nx.MultiDiGraph, m: Mark) -> str:
     a = g.nodes[m.node]
     lines = [a["label"]]
     for name, values in sorted(a.get("dates", {}).items()):
-        lines.append(f"{network.humanize(name)}: {', '.join(values)}")
+        lines.append(f"{vocabulary.humanize(name)}: {', '.join(values)}")
     for _, v, k, attrs in sorted(g.out_edges(m.node, keys=True, data=True), key=lambda e: (e[2], e[1])):
         if k in ("host", "chair", "place"):
             lines.append(f"{attrs.get('label', k)}: {g.nodes[v]['label']}")
@@ -270,5 +270,5 @@ def timeline_graph(g: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict[str, tuple
         for bar in lane.bars:
             mid = (bar.start + bar.end) / 2
             pos.setdefault(bar.holder, ((mid - lo) * scale, base + bar.row * 40.0 + 40.0))
-    sub = network.induced(g, pos)
+    sub = navigation.induced(g, pos)
     return sub, {k: pos[k] for k in sorted(pos)}
