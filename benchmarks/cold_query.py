@@ -50,7 +50,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     from ip5graph.kg.store import Inputs, store_path
-    from ip5graph.query import sparql
+    from ip5graph.query import catalogue
 
     ip5 = _tool("ip5graph") or [sys.executable, "-m", "ip5graph"]
     oxi = _tool("oxigraph")
@@ -67,7 +67,7 @@ def main() -> int:
         commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}
         for name in QUERIES:
             qfile = Path(tmp) / f"{name}.rq"
-            qfile.write_text(sparql.find(name).text, encoding="utf-8")
+            qfile.write_text(catalogue.find(name).text, encoding="utf-8")
             commands[f"ip5graph table {name}"] = ip5 + ["query", name]
             commands[f"ip5graph csv   {name}"] = ip5 + ["query", name, "--format", "csv"]
             commands[f"oxigraph csv   {name}"] = oxi + ["query", "--location", str(copy), "--query-file",

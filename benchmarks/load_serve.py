@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ip5graph.kg.graph import open as open_graph  # noqa: E402
-from ip5graph.query import sparql  # noqa: E402
+from ip5graph.query import catalogue, parameters  # noqa: E402
 from ip5graph.serve import endpoint  # noqa: E402
 
 MAX_SECONDS = 300
@@ -49,18 +49,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def workload() -> list[tuple[str, str, str, sparql.Prepared]]:
+def workload() -> list[tuple[str, str, str, parameters.Prepared]]:
     """(name, text with parameters bound, Accept header, prepared) for every named query."""
     out = []
-    for q in sparql.catalogue():
-        prepared = sparql.prepare_named(q, q.example_bindings())
+    for q in catalogue.catalogue():
+        prepared = parameters.prepare_named(q, q.example_bindings())
         text = endpoint.bind_text(prepared.text, prepared.bindings, prepared.source)
         graph = prepared.form in ("CONSTRUCT", "DESCRIBE")
         out.append((q.name, text, endpoint.GRAPH_ACCEPT if graph else endpoint.SELECT_ACCEPT, prepared))
     return out
 
 
-def baseline(queries: list[tuple[str, str, str, sparql.Prepared]], rounds: int = 5) -> float:
+def baseline(queries: list[tuple[str, str, str, parameters.Prepared]], rounds: int = 5) -> float:
     """Median time of one named query on the embedded engine (same store, this process)."""
     kg = open_graph()
     for *_, prepared in queries:  # warm up: open the store, first parse

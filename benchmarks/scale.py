@@ -81,13 +81,13 @@ def run_cell(engine: str, plan: dict) -> None:
             store.bulk_load(path=f, format=ox.RdfFormat.TURTLE)
         emit(phase="load", seconds=time.perf_counter() - t0, peak_mb=peak_mb())
         # the same typed substitutions ip5graph would bind (built outside the timed region)
-        from ip5graph.query import sparql
+        from ip5graph.query import catalogue, parameters
 
-        catalogue = sparql.catalogue()  # read the .rq files once, not once per query
+        named = catalogue.catalogue()  # read the .rq files once, not once per query
         subs = []
         for q in queries:
-            nq = sparql.find(q["name"], catalogue)
-            bound = {p.name: sparql.convert(p.name, p.type, q["params"][p.name]) for p in nq.params}
+            nq = catalogue.find(q["name"], named)
+            bound = {p.name: parameters.convert(p.name, p.type, q["params"][p.name]) for p in nq.params}
             subs.append((nq.text, {ox.Variable(k): v for k, v in bound.items()} or None))
 
         def one(i: int) -> int:
@@ -171,10 +171,10 @@ def measure(engine: str, plan_path: Path, bound: float) -> dict:
 def make_plan(data: Path, cache: Path, repeat: int) -> dict:
     """The queries with their parameters, and the files every cell loads."""
     from ip5graph.kg.store import Inputs
-    from ip5graph.query import sparql
+    from ip5graph.query import catalogue
 
     queries = []
-    for q in sparql.catalogue():
+    for q in catalogue.catalogue():
         params = {p.name: p.example if p.example is not None else FALLBACK[p.type] for p in q.params}
         queries.append({"name": q.name, "params": params})
     files = [str(f) for f in Inputs.default([data]).files]

@@ -68,9 +68,9 @@ def expected_nodes(rel: str, g, kg) -> int:
     if kind in site.PAGE_KINDS:
         return len(navigation.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
     assert kind == "queries"
-    from ip5graph.query import sparql
+    from ip5graph.query import catalogue
 
-    q = sparql.find(name[:-5])
+    q = catalogue.find(name[:-5])
     result = kg.query(q.name, **q.example_bindings())
     return len(navigation.result_graph(g, result))
 

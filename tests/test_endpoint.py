@@ -26,11 +26,11 @@ import pytest
 import ip5graph
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.kg.store import Inputs
-from ip5graph.query import sparql
+from ip5graph.query import catalogue, parameters, safety
 from ip5graph.serve import endpoint as ep
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = sparql.catalogue()
+QUERIES = catalogue.catalogue()
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -147,7 +147,7 @@ def test_bind_text_escapes_hostile_text():
     bound = ep.bind_text(text, {"v": ox.Literal(evil)})
     rows = list(store.query(bound))
     assert [r["s"] for r in rows] == [ox.NamedNode("http://x/s")]
-    assert sparql.check_safe(bound) == "SELECT"
+    assert safety.check_safe(bound) == "SELECT"
 
 
 def test_bind_text_without_where_keyword():
@@ -166,16 +166,16 @@ def test_bind_text_without_where_keyword_but_a_subquery_with_one():
 
 
 def test_bind_text_drops_from_the_loaded_graph_only():
-    text = f"SELECT ?s FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    text = f"SELECT ?s FROM <{safety.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
     assert ep.bind_text(text, {}) == "SELECT ?s  WHERE { ?s ?p ?o }"
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_bound_text_gives_the_substituted_answer(local, query):
     """Binding by VALUES (for servers) answers as pyoxigraph's substitution does, on every query."""
-    prepared = sparql.prepare_named(query, query.example_bindings())
+    prepared = parameters.prepare_named(query, query.example_bindings())
     expected = local.run(prepared)
-    bound = sparql.Prepared(ep.bind_text(prepared.text, prepared.bindings), {},
+    bound = parameters.Prepared(ep.bind_text(prepared.text, prepared.bindings), {},
                             prepared.source, prepared.form)
     got = local.run(bound)
     assert same_answer(expected, got)
@@ -308,7 +308,7 @@ def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
     base, graphs = pushed_server
     engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
     for query in QUERIES:
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        prepared = parameters.prepare_named(query, query.example_bindings())
         expected, got = local.run(prepared), engine.run(prepared)
         assert same_answer(expected, got), query.name
         assert len(got) > 0, query.name
@@ -320,8 +320,8 @@ def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
     from ip5graph.query.results import GRAPH_FORMATS, SELECT_FORMATS
 
     for name in ("04-office-heads", "18-meeting-graph"):
-        query = sparql.find(name, QUERIES)
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        query = catalogue.find(name, QUERIES)
+        prepared = parameters.prepare_named(query, query.example_bindings())
         expected, got = local.run(prepared), engine.run(prepared)
         formats = GRAPH_FORMATS if got.is_graph else SELECT_FORMATS
         for fmt in formats:
@@ -337,7 +337,7 @@ def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
 def test_remote_query_without_the_graph_in_the_default_graph_finds_nothing(pushed_server):
     """The server's default graph is empty here: the endpoint decides the dataset, not us."""
     base, _ = pushed_server
-    result = ep.RemoteEngine(ep.remote(base)).run(sparql.resolve("01-offices", {}))
+    result = ep.RemoteEngine(ep.remote(base)).run(parameters.resolve("01-offices", {}))
     assert len(result) == 0
 
 
@@ -345,14 +345,14 @@ def test_remote_syntax_error_is_one_line(pushed_server):
     base, _ = pushed_server
     engine = ep.RemoteEngine(ep.remote(base))
     with pytest.raises(QueryError) as err:
-        engine.run(sparql.Prepared("SELECT ?x WHERE { ?x ?y }", {}, "<query>", "SELECT"))
+        engine.run(parameters.Prepared("SELECT ?x WHERE { ?x ?y }", {}, "<query>", "SELECT"))
     assert "\n" not in str(err.value) and "HTTP 400" in str(err.value)
 
 
 def test_connection_refused_is_one_line():
     engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(QueryError, match="cannot connect") as err:
-        engine.run(sparql.resolve("01-offices", {}))
+        engine.run(parameters.resolve("01-offices", {}))
     assert "\n" not in str(err.value)
 
 
@@ -362,7 +362,7 @@ def test_a_silent_server_times_out():
         s.listen(1)  # accepts the connection, never answers
         engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{s.getsockname()[1]}", timeout=0.5))
         with pytest.raises(QueryError, match=r"no answer within 0\.5 s"):
-            engine.run(sparql.resolve("01-offices", {}))
+            engine.run(parameters.resolve("01-offices", {}))
 
 
 class _AuthHandler(http.server.BaseHTTPRequestHandler):
@@ -402,7 +402,7 @@ def auth_server():
 
 def test_credentials_basic_bearer_and_none(auth_server, monkeypatch):
     monkeypatch.delenv(ep.TOKEN_ENV, raising=False)
-    prepared = sparql.Prepared("SELECT ?n WHERE { ?s ?p ?n }", {}, "<query>", "SELECT")
+    prepared = parameters.Prepared("SELECT ?n WHERE { ?s ?p ?n }", {}, "<query>", "SELECT")
     with pytest.raises(QueryError, match=r"HTTP 401: login first \(log in with"):
         ep.RemoteEngine(ep.remote(auth_server)).run(prepared)
     assert len(ep.RemoteEngine(ep.remote(auth_server, user="u", password="p")).run(prepared)) == 0
@@ -436,7 +436,7 @@ def test_serve_answers_a_plain_http_client(served, local):
 def test_serve_answers_every_named_query_as_embedded(served, local):
     engine = ep.RemoteEngine(ep.remote(served.url))
     for query in QUERIES:
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        prepared = parameters.prepare_named(query, query.example_bindings())
         assert same_answer(local.run(prepared), engine.run(prepared)), query.name
 
 
@@ -454,7 +454,7 @@ def test_serve_refuses_updates_and_graph_writes(served, local):
                      {"Content-Type": "application/n-triples"})
     assert status == 403
     assert ep.RemoteEngine(ep.remote(served.url)).run(
-        sparql.prepare_text("ASK { <http://x/s> ?p ?o }", {})).boolean is False
+        parameters.prepare_text("ASK { <http://x/s> ?p ?o }", {})).boolean is False
 
 
 def test_serve_on_a_taken_port_says_so(served):

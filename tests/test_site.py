@@ -11,7 +11,7 @@ from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph.errors import UsageError
-from ip5graph.query import sparql
+from ip5graph.query import catalogue
 from ip5graph.web import site
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -37,7 +37,7 @@ def test_pages_written(built):
                         "meeting/heads-industry-2021.html"}
     assert len(people) == 7
     queries = {p for p in pages if p.startswith("queries/")}
-    assert queries == {f"queries/{q.name}.html" for q in sparql.catalogue()}
+    assert queries == {f"queries/{q.name}.html" for q in catalogue.catalogue()}
     downloads = {f for f in built.files if f.startswith("downloads/")}
     assert downloads == {f"downloads/{n}" for n in ("ip5graph.ttl", "ip5graph.nt", "ip5graph.jsonld", "ip5graph.rdf",
                                                      "ip5graph.trig", "ip5graph.graphml", "ip5graph.gexf",

@@ -10,7 +10,7 @@ from qhelpers import FIXTURES
 
 import ip5graph
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
-from ip5graph.query import sparql
+from ip5graph.query import catalogue, parameters, safety
 
 ID = "https://w3id.org/ip5graph/id/"
 ENGINES = ("oxigraph", "rdflib")
@@ -22,7 +22,7 @@ def kg(request: pytest.FixtureRequest) -> ip5graph.kg.graph.KnowledgeGraph:
 
 
 def test_catalogue_has_the_competency_questions() -> None:
-    queries = sparql.catalogue()
+    queries = catalogue.catalogue()
     assert len(queries) >= 15
     names = [q.name for q in queries]
     assert names == sorted(names)
@@ -31,7 +31,7 @@ def test_catalogue_has_the_competency_questions() -> None:
         assert q.description, q.name
         assert q.path.name == q.name + ".rq"
         for p in q.params:
-            assert p.type in sparql.PARAM_TYPES and p.example, (q.name, p)
+            assert p.type in catalogue.PARAM_TYPES and p.example, (q.name, p)
             assert f"?{p.name}" in q.text.split("WHERE")[0], f"{q.name}: param ?{p.name} must be selected"
         # every prefix used is declared (portable SPARQL)
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
@@ -42,13 +42,13 @@ def test_catalogue_has_the_competency_questions() -> None:
 
 
 def test_find_by_name_slug_and_number() -> None:
-    assert sparql.find("02-heads-meetings").name == "02-heads-meetings"
-    assert sparql.find("heads-meetings").name == "02-heads-meetings"
-    assert sparql.find("2").name == "02-heads-meetings"
+    assert catalogue.find("02-heads-meetings").name == "02-heads-meetings"
+    assert catalogue.find("heads-meetings").name == "02-heads-meetings"
+    assert catalogue.find("2").name == "02-heads-meetings"
     with pytest.raises(UsageError, match="did you mean '02-heads-meetings'"):
-        sparql.find("heads-meting")
+        catalogue.find("heads-meting")
     with pytest.raises(UsageError, match="ip5graph queries"):
-        sparql.find("zzzzzzzz")
+        catalogue.find("zzzzzzzz")
 
 
 @pytest.mark.parametrize("text, word", [
@@ -80,7 +80,7 @@ def test_keywords_in_strings_iris_comments_and_names_are_not_refused(kg, text: s
 
 def test_from_the_loaded_graph_sees_the_data(kg) -> None:
     plain = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value
-    with_from = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}").rows[0][0].value
+    with_from = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{safety.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}").rows[0][0].value
     assert int(plain) == int(with_from) > 800
 
 
@@ -119,22 +119,22 @@ def test_a_parameter_value_is_never_spliced(kg) -> None:
 ])
 def test_bad_parameters(name: str, params: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        sparql.resolve(name, params)
+        parameters.resolve(name, params)
 
 
 def test_convert_each_type() -> None:
-    assert sparql.convert("n", "integer", "42") == ox.Literal("42", datatype=ox.NamedNode(sparql.XSD + "integer"))
-    assert sparql.convert("n", "integer", 7).value == "7"
-    assert sparql.convert("b", "boolean", "TRUE").value == "true"
-    assert sparql.convert("l", "lang", "JA").value == "ja"
-    assert sparql.convert("s", "string", "x y").value == "x y"
-    assert sparql.convert("i", "iri", "ip5:Meeting").value == "https://w3id.org/ip5graph/ontology#Meeting"
+    assert parameters.convert("n", "integer", "42") == ox.Literal("42", datatype=ox.NamedNode(parameters.XSD + "integer"))
+    assert parameters.convert("n", "integer", 7).value == "7"
+    assert parameters.convert("b", "boolean", "TRUE").value == "true"
+    assert parameters.convert("l", "lang", "JA").value == "ja"
+    assert parameters.convert("s", "string", "x y").value == "x y"
+    assert parameters.convert("i", "iri", "ip5:Meeting").value == "https://w3id.org/ip5graph/ontology#Meeting"
     import datetime
 
-    assert sparql.convert("d", "date", datetime.date(2021, 6, 23)).value == "2021-06-23"
+    assert parameters.convert("d", "date", datetime.date(2021, 6, 23)).value == "2021-06-23"
     for t, v in (("integer", "4.5"), ("integer", True), ("boolean", "yes"), ("date", 2021)):
         with pytest.raises(UsageError):
-            sparql.convert("x", t, v)
+            parameters.convert("x", t, v)
 
 
 def test_adhoc_parameter_must_be_a_selected_variable(kg) -> None:

@@ -71,7 +71,7 @@ def _add_queries(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from ip5graph.query.sparql import catalogue
+    from ip5graph.query.catalogue import catalogue
 
     queries = catalogue()
     width = max((len(q.name) for q in queries), default=0)
@@ -117,15 +117,15 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
-    from ip5graph.query import sparql
+    from ip5graph.query import parameters
 
     if bool(args.target) == bool(args.expr):
         raise UsageError("ip5graph query: give a query NAME or FILE.rq, or -e SPARQL (one of them)")
-    params = sparql.parse_param_args(args.param)
+    params = parameters.parse_param_args(args.param)
     if args.expr:
-        prepared = sparql.prepare_text(args.expr, params)
+        prepared = parameters.prepare_text(args.expr, params)
     else:
-        prepared = sparql.resolve(args.target, params)
+        prepared = parameters.resolve(args.target, params)
     remote = None
     if hasattr(args, "endpoint"):  # parsed by argparse, which knows the remote options
         from ip5graph.cli.serve import remote_engine

@@ -45,7 +45,7 @@ def _add_view(sub: argparse._SubParsersAction) -> None:
 def cmd_view(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
     from ip5graph.network import projection
-    from ip5graph.query import sparql
+    from ip5graph.query import parameters
     from ip5graph.web import views
 
     if args.param and not args.query:
@@ -54,7 +54,7 @@ def cmd_view(args: argparse.Namespace) -> int:
     if args.focus:
         view = views.around(loaded, args.focus, args.depth)
     elif args.query:
-        view = views.from_query(loaded, args.query, sparql.parse_param_args(args.param))
+        view = views.from_query(loaded, args.query, parameters.parse_param_args(args.param))
     else:
         view = views.whole(loaded)
     views.write_view(view, args.output, lang=args.lang)

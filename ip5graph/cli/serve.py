@@ -14,8 +14,8 @@ from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.query.parameters import Prepared
     from ip5graph.query.results import Result
-    from ip5graph.query.sparql import Prepared
     from ip5graph.serve.endpoint import Remote, RemoteEngine
 
 # ---------------------------------------------------------------- serve, push, remote endpoints

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ip5graph.errors import UsageError
 from ip5graph.kg.store import Inputs
-from ip5graph.query import sparql
+from ip5graph.query import parameters
 from ip5graph.query.results import Result
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
@@ -72,11 +72,11 @@ class KnowledgeGraph:
 
     def query(self, name_or_sparql: str, **params: object) -> Result:
         """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
-        prepared = sparql.resolve(name_or_sparql, params)
+        prepared = parameters.resolve(name_or_sparql, params)
         return self.engine.run(prepared)
 
-    def run(self, prepared: sparql.Prepared) -> Result:
-        """Run an already prepared query (see sparql.resolve)."""
+    def run(self, prepared: parameters.Prepared) -> Result:
+        """Run an already prepared query (see parameters.resolve)."""
         return self.engine.run(prepared)
 
     def to_rdflib(self) -> rdflib.Graph:

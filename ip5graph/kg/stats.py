@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ip5graph.query import sparql
+from ip5graph.query import parameters
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import sparql_prefixes
 
@@ -43,7 +43,7 @@ class Stats:
 def stats(kg: KnowledgeGraph) -> Stats:
     """Run the three counting queries on a KnowledgeGraph."""
     def run(text: str, name: str) -> Result:
-        return kg.run(sparql.prepare_text(text, {}, f"<stats:{name}>"))
+        return kg.run(parameters.prepare_text(text, {}, f"<stats:{name}>"))
 
     total = run(TRIPLES, "triples").rows[0][0]
     return Stats(int(total.value) if total is not None else 0, run(CLASS_COUNTS, "classes"), run(TIER_COUNTS, "tiers"))

@@ -34,7 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ip5graph.errors import DataError, Ip5GraphError, QueryError, UsageError
-from ip5graph.query import sparql
+from ip5graph.query import parameters, safety
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
 
@@ -282,8 +282,8 @@ def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -
     query as SPARQL. A `FROM <the loaded graph>` clause is dropped: on a remote store the
     dataset is the endpoint's default graph (or --default-graph).
     """
-    tokens = sparql.tokens(text)
-    loaded = f"<{sparql.LOADED_GRAPH}>"
+    tokens = safety.tokens(text)
+    loaded = f"<{safety.LOADED_GRAPH}>"
     cuts: list[tuple[int, int]] = []
     for i, (kind, value, start) in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
@@ -349,7 +349,7 @@ class RemoteEngine:
     def _post(self, text: str, accept: str) -> _Response:
         return _post_query(self.remote, text, accept, self.remote.default_graphs)
 
-    def run(self, prepared: sparql.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared) -> Result:
         text = bind_text(prepared.text, prepared.bindings, prepared.source)
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
         try:

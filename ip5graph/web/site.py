@@ -195,16 +195,16 @@ class _Builder:
         return self.report
 
     def _run_queries(self, engine: Any) -> list[_Query]:
-        from ip5graph.query import sparql
+        from ip5graph.query import catalogue, parameters
 
         found = []
-        for q in sparql.catalogue():
+        for q in catalogue.catalogue():
             missing = [p.name for p in q.params if p.example is None]
             if missing:
                 self.report.notes.append(f"query {q.name}: skipped, no example value for {', '.join(missing)}")
                 continue
             bindings = q.example_bindings()
-            result = engine.run(sparql.prepare_named(q, bindings))
+            result = engine.run(parameters.prepare_named(q, bindings))
             found.append(_Query(q.name, q.title, q.description, q.text, bindings, result))
         return found
 

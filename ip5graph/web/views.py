@@ -43,10 +43,10 @@ def around(loaded: Loaded, name: str, depth: int = 1) -> View:
 
 def from_query(loaded: Loaded, target: str, params: dict[str, object] | None = None) -> View:
     """A named query, .rq file or SPARQL text, as a graph: CONSTRUCT triples or SELECT IRIs."""
-    from ip5graph.query import sparql
+    from ip5graph.query import parameters
     from ip5graph.query.engines.local import OxigraphEngine
 
-    prepared = sparql.resolve(target, params or {})
+    prepared = parameters.resolve(target, params or {})
     result = OxigraphEngine(loaded.store).run(prepared)
     name = Path(target).stem if target.endswith(".rq") else target
     return View(result_graph(loaded.graph, result), f"Query {name} as a graph")

@@ -1,6 +1,6 @@
 """The two query engines behind one interface: Oxigraph (default) and rdflib (cross-check).
 
-Both take a query already passed by sparql.check_safe, with typed bindings, and return a
+Both take a query already passed by safety.check_safe, with typed bindings, and return a
 results.Result of pyoxigraph terms. rdflib is imported only by RdflibEngine.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
-from ip5graph.query import sparql
+from ip5graph.query import parameters, safety
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
 
@@ -42,10 +42,10 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def run(self, prepared: sparql.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared) -> Result:
         subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
         kwargs: dict[str, object] = {}
-        if sparql.names_loaded_graph(prepared.text):
+        if safety.names_loaded_graph(prepared.text):
             kwargs["default_graph"] = ox.DefaultGraph()
         try:
             answer = self.store.query(prepared.text, substitutions=subs or None, **kwargs)
@@ -83,7 +83,7 @@ class OxigraphEngine:
         return iter(self.store.quads_for_pattern(None, None, None, None))
 
 
-def _oxigraph_syntax(prepared: sparql.Prepared, err: Exception) -> QueryError | UsageError:
+def _oxigraph_syntax(prepared: parameters.Prepared, err: Exception) -> QueryError | UsageError:
     msg = str(err)
     m = re.search(r"variable \?(\w+) in its SELECT projection", msg)
     if m:
@@ -91,8 +91,8 @@ def _oxigraph_syntax(prepared: sparql.Prepared, err: Exception) -> QueryError | 
                           "(bound parameters are selected too)")
     m = re.match(r"error at (\d+):(\d+): (.*)", msg, re.S)
     if m:
-        return sparql.syntax_error(prepared.source, m.group(3), int(m.group(1)), int(m.group(2)))
-    return sparql.syntax_error(prepared.source, msg, None, None)
+        return safety.syntax_error(prepared.source, m.group(3), int(m.group(1)), int(m.group(2)))
+    return safety.syntax_error(prepared.source, msg, None, None)
 
 
 class RdflibEngine:
@@ -103,7 +103,7 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def run(self, prepared: sparql.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared) -> Result:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
@@ -113,10 +113,10 @@ class RdflibEngine:
         try:
             query = rsparql.prepareQuery(prepared.text)
         except ParseException as e:
-            raise sparql.syntax_error(prepared.source, e.msg, e.lineno, e.col) from None
+            raise safety.syntax_error(prepared.source, e.msg, e.lineno, e.col) from None
         except Exception as e:  # rdflib raises plain Exceptions for some semantic errors
-            raise sparql.syntax_error(prepared.source, str(e), None, None) from None
-        if sparql.names_loaded_graph(prepared.text):
+            raise safety.syntax_error(prepared.source, str(e), None, None) from None
+        if safety.names_loaded_graph(prepared.text):
             query.algebra["datasetClause"] = None
         projected = [str(v) for v in (query.algebra.get("PV") or [])]
         if query.algebra.name == "SelectQuery":
@@ -156,5 +156,5 @@ def _order_like_query(variables: list[str], text: str) -> list[str]:
     """rdflib's SELECT * order is arbitrary: use the order of first appearance, as Oxigraph does."""
     if not re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", text, re.I):
         return variables
-    order = {v: i for i, v in enumerate(sparql.query_variables(text))}
+    order = {v: i for i, v in enumerate(safety.query_variables(text))}
     return sorted(variables, key=lambda v: order.get(v, len(order)))
