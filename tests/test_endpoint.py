@@ -317,7 +317,7 @@ def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
 def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
     base, graphs = pushed_server
     engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
-    from ip5graph.query.results import GRAPH_FORMATS, SELECT_FORMATS
+    from ip5graph.query.formats import GRAPH_FORMATS, SELECT_FORMATS
 
     for name in ("04-office-heads", "18-meeting-graph"):
         query = catalogue.find(name, QUERIES)

@@ -13,7 +13,8 @@ from qhelpers import FIXTURES
 
 import ip5graph
 from ip5graph.errors import UsageError
-from ip5graph.query.results import Result, to_table
+from ip5graph.query.formats import to_table
+from ip5graph.query.results import Result
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SR = "{http://www.w3.org/2005/sparql-results#}"

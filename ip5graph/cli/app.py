@@ -90,7 +90,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- query
 
 def _add_query(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.query.results import FORMATS
+    from ip5graph.query.formats import FORMATS
 
     p = sub.add_parser(
         "query", help="run a named query, a .rq file or SPARQL text", formatter_class=_formatter,
@@ -326,7 +326,7 @@ def _fast_query_args(argv: list[str]) -> argparse.Namespace | None:
     """
     if not argv or argv[0] != "query":
         return None
-    from ip5graph.query.results import FORMATS
+    from ip5graph.query.formats import FORMATS
 
     args: dict[str, object] = {"target": None, "expr": None, "param": [], "format": None,
                                "engine": "oxigraph", "width": None, "data": None, "func": cmd_query}

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ip5graph.errors import UsageError
-from ip5graph.query.results import prefixes_used, triple_key
 from ip5graph.rdf.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
+from ip5graph.rdf.terms import prefixes_used, triple_key
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

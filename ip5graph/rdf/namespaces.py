@@ -5,6 +5,8 @@ Kept free of rdflib imports so that the query path (which must not import rdflib
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 IP5 = "https://w3id.org/ip5graph/ontology#"
 ID = "https://w3id.org/ip5graph/id/"
 
@@ -34,3 +36,16 @@ DCTERMS_SOURCE = PREFIXES["dcterms"] + "source"
 def sparql_prefixes() -> str:
     """PREFIX lines for every project prefix, for queries written in code."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prefixes_for(iris: Iterable[str]) -> dict[str, str]:
+    """The project prefixes plus one per data kind (office:, meeting:) that the IRIs use."""
+    out = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+    kinds = set()
+    for iri in iris:
+        if iri.startswith(ID) and "/" in iri[len(ID):]:
+            kinds.add(iri[len(ID):].split("/", 1)[0])
+    for kind in sorted(kinds):
+        if kind not in out:
+            out[kind] = f"{ID}{kind}/"
+    return out

@@ -7,10 +7,11 @@ every comparison works on one kind of object.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ip5graph.rdf.namespaces import ID, PREFIXES
+from ip5graph.rdf.namespaces import ID, PREFIXES, prefixes_for
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -77,3 +78,23 @@ def sort_key(term: Term | None) -> tuple[int, str, str]:
     if isinstance(term, ox.NamedNode):
         return (2, term.value, "")
     return (3, term.value, term.language or term.datatype.value)
+
+
+def triple_key(t: ox.Triple | ox.Quad) -> tuple:
+    """A total order on triples, and on quads by graph first (for deterministic output)."""
+    base = (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))
+    if isinstance(t, ox.Quad):
+        return (sort_key(t.graph_name), *base)
+    return base
+
+
+def prefixes_used(items: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
+    """The prefixes of prefixes_for that the IRIs and datatypes of these triples or quads use."""
+    used: set[str] = set()
+    for t in items:
+        for x in (t.subject, t.predicate, t.object, getattr(t, "graph_name", None)):
+            if isinstance(x, ox.NamedNode):
+                used.add(x.value)
+            elif isinstance(x, ox.Literal):
+                used.add(x.datatype.value)
+    return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
