@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
-    from ip5graph.query.engines.local import OxigraphEngine, RdflibEngine
+    from ip5graph.query.engines.base import Engine
 
 ENGINES = ("oxigraph", "rdflib")
 # Where the Oxigraph engine keeps the graph. "memory": loaded afresh into memory, the fastest to
@@ -45,19 +45,19 @@ class KnowledgeGraph:
         self.engine_name = engine
         self.store_kind = store
         self.cache_dir = cache_dir
-        self._engine: OxigraphEngine | RdflibEngine | None = None
+        self._engine: Engine | None = None
         self._rdflib: rdflib.Graph | None = None
 
     @property
-    def engine(self) -> OxigraphEngine | RdflibEngine:
+    def engine(self) -> Engine:
         if self._engine is None:
             if self.engine_name == "rdflib":
-                from ip5graph.query.engines.local import RdflibEngine
+                from ip5graph.query.engines.rdflib import RdflibEngine
 
                 self._engine = RdflibEngine(self.to_rdflib())
             else:
                 from ip5graph.kg.store import load_memory, open_store
-                from ip5graph.query.engines.local import OxigraphEngine
+                from ip5graph.query.engines.oxigraph import OxigraphEngine
 
                 if self.store_kind == "memory":
                     store = load_memory(self.inputs)

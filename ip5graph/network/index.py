@@ -76,7 +76,7 @@ def lang_of(o: Any) -> str:
     return o.lang if isinstance(o, Lit) else ""
 
 
-def pick_label(labels: dict[str, list[str]], lang: str = "en") -> str:
+def pick_label_by_lang(labels: dict[str, list[str]], lang: str = "en") -> str:
     if labels.get(lang):
         return labels[lang][0]
     if labels.get(""):
@@ -117,7 +117,7 @@ class Index:
 
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri)
-        found = pick_label(labels, lang) if labels else ""
+        found = pick_label_by_lang(labels, lang) if labels else ""
         if found:
             return found
         return slug_of(iri) if iri.startswith(ID) else humanize(local_name(iri))

@@ -25,7 +25,7 @@ from ip5graph.network.index import (
     lang_of,
     lex,
     literal_text,
-    pick_label,
+    pick_label_by_lang,
     triples_of,
 )
 from ip5graph.network.vocabulary import (
@@ -161,7 +161,7 @@ class _Projector:
             "iri": iri,
             "slug": slug,
             "kind": slug.split("/")[0] if iri.startswith(ID) and "/" in slug else "",
-            "label": pick_label(labels, self.lang) or slug,
+            "label": pick_label_by_lang(labels, self.lang) or slug,
             "labels": labels,
             "alt_labels": {k: sorted(set(v)) for k, v in sorted(alt.items())},
             "cls": cls,

@@ -98,3 +98,14 @@ def prefixes_used(items: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
             elif isinstance(x, ox.Literal):
                 used.add(x.datatype.value)
     return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
+
+
+def pick_label(literals: Iterable[tuple[str, str]]) -> str | None:
+    """English first, then no language, then any other (sorted, so the choice is stable)."""
+    best: tuple[int, str, str] | None = None
+    for value, lang in literals:
+        rank = 0 if lang == "en" else 1 if lang.startswith("en-") else 2 if not lang else 3
+        cand = (rank, lang, value)
+        if best is None or cand < best:
+            best = cand
+    return best[2] if best else None

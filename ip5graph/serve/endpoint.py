@@ -368,7 +368,7 @@ class RemoteEngine:
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """rdfs:label of each IRI, picked as the local engines pick (English first)."""
-        from ip5graph.query.engines.local import pick_label
+        from ip5graph.rdf.terms import pick_label
 
         iris = sorted(set(iris))
         found: dict[str, list[tuple[str, str]]] = {}

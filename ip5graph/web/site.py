@@ -166,7 +166,7 @@ class _Builder:
     # -- the build ------------------------------------------------------------------------
     def run(self) -> SiteReport:
         from ip5graph.kg.export import triples_of
-        from ip5graph.query.engines.local import OxigraphEngine
+        from ip5graph.query.engines.oxigraph import OxigraphEngine
 
         loaded = projection.load(self.kg)
         g, store = loaded.graph, loaded.store

@@ -44,7 +44,7 @@ def around(loaded: Loaded, name: str, depth: int = 1) -> View:
 def from_query(loaded: Loaded, target: str, params: dict[str, object] | None = None) -> View:
     """A named query, .rq file or SPARQL text, as a graph: CONSTRUCT triples or SELECT IRIs."""
     from ip5graph.query import parameters
-    from ip5graph.query.engines.local import OxigraphEngine
+    from ip5graph.query.engines.oxigraph import OxigraphEngine
 
     prepared = parameters.resolve(target, params or {})
     result = OxigraphEngine(loaded.store).run(prepared)
