@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from ip5graph.kg.graph import open as open_graph  # noqa: E402
 from ip5graph.query import catalogue, parameters  # noqa: E402
-from ip5graph.serve import endpoint  # noqa: E402
+from ip5graph.query.engines import remote  # noqa: E402
+from ip5graph.serve import client as http_client  # noqa: E402
 
 MAX_SECONDS = 300
 MAX_CLIENTS = 500
@@ -54,9 +55,9 @@ def workload() -> list[tuple[str, str, str, parameters.Prepared]]:
     out = []
     for q in catalogue.catalogue():
         prepared = parameters.prepare_named(q, q.example_bindings())
-        text = endpoint.bind_text(prepared.text, prepared.bindings, prepared.source)
+        text = remote.bind_text(prepared.text, prepared.bindings, prepared.source)
         graph = prepared.form in ("CONSTRUCT", "DESCRIBE")
-        out.append((q.name, text, endpoint.GRAPH_ACCEPT if graph else endpoint.SELECT_ACCEPT, prepared))
+        out.append((q.name, text, http_client.GRAPH_ACCEPT if graph else http_client.SELECT_ACCEPT, prepared))
     return out
 
 

@@ -1,7 +1,7 @@
 """Command-line pairs for serving and remote stores: serve, push (added to cli.COMMANDS), and the
 remote options of `ip5graph query` (--endpoint, --query-url, --default-graph, --user ...).
 
-Same rules as cli.py: parse, call one library function (ip5graph.serve.endpoint), print.
+Same rules as cli.py: parse, call one library function (ip5graph.serve, query.engines.remote), print.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    from ip5graph.query.engines.remote import RemoteEngine
     from ip5graph.query.parameters import Prepared
     from ip5graph.query.results import Result
-    from ip5graph.serve.endpoint import Remote, RemoteEngine
+    from ip5graph.serve.client import Remote
 
 # ---------------------------------------------------------------- serve, push, remote endpoints
 
@@ -44,22 +45,22 @@ def _remote(args: argparse.Namespace, default_timeout: float,
             default_graphs: list[str] | None = None) -> Remote:
     import urllib.parse
 
-    from ip5graph.serve import endpoint
+    from ip5graph.serve import client
 
-    r = endpoint.remote(args.endpoint, query_url=args.query_url, store_url=getattr(args, "store_url", None),
+    r = client.remote(args.endpoint, query_url=args.query_url, store_url=getattr(args, "store_url", None),
                         user=args.user, password=args.password,
                         timeout=args.timeout if args.timeout is not None else default_timeout,
                         default_graphs=default_graphs or ())
     if r.authorization:
         for url in (r.query_url, r.store_url):
-            if url and url.startswith("http://") and not endpoint.is_loopback(urllib.parse.urlsplit(url).hostname or ""):
+            if url and url.startswith("http://") and not client.is_loopback(urllib.parse.urlsplit(url).hostname or ""):
                 sys.stderr.write(f"ip5graph: warning: sending credentials unencrypted to {url}\n")
                 break
     return r
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.serve.endpoint import DEFAULT_HOST, DEFAULT_PORT
+    from ip5graph.serve.process import DEFAULT_HOST, DEFAULT_PORT
 
     p = sub.add_parser(
         "serve", help="serve the graph read-only over SPARQL 1.1 (with a query page)", formatter_class=_formatter,
@@ -85,12 +86,12 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ip5graph.kg.store import Inputs
-    from ip5graph.serve import endpoint
+    from ip5graph.serve import client, process
 
     inputs = Inputs.default(args.data)
-    server = endpoint.Server(endpoint.store_location(inputs), args.host, args.port, timeout_s=args.timeout,
+    server = process.Server(process.store_location(inputs), args.host, args.port, timeout_s=args.timeout,
                              log=lambda line: sys.stderr.write(f"oxigraph: {line}\n"))
-    if not endpoint.is_loopback(args.host):
+    if not client.is_loopback(args.host):
         sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
 
     def ready(url: str) -> None:
@@ -103,7 +104,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_push(sub: argparse._SubParsersAction) -> None:
-    from ip5graph.serve.endpoint import GRAPH_BASE, TOKEN_ENV
+    from ip5graph.serve.client import TOKEN_ENV
+    from ip5graph.serve.push import GRAPH_BASE
 
     p = sub.add_parser(
         "push", help="upload the graph to a SPARQL store (Graph Store Protocol)", formatter_class=_formatter,
@@ -146,23 +148,23 @@ class _Bar:
 
 def cmd_push(args: argparse.Namespace) -> int:
     from ip5graph.kg.store import Inputs
-    from ip5graph.serve import endpoint
+    from ip5graph.serve import push
 
     r = _remote(args, default_timeout=600)
     if r.store_url is None:
         raise UsageError("ip5graph push: give --endpoint URL, or --query-url and --store-url")
-    uploads = endpoint.plan_push(list(Inputs.default(args.data).files), args.graph)
+    uploads = push.plan_push(list(Inputs.default(args.data).files), args.graph)
     total = sum(len(u.body) for u in uploads)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and total > 1_000_000)
     width = max(len(u.iri) for u in uploads)
 
-    def done(p: endpoint.Pushed) -> None:
+    def done(p: push.Pushed) -> None:
         if show:
             sys.stderr.write("\r\033[K")
         _out(f"{p.iri:<{width}}  {p.triples:>8} triples  {'created' if p.created else 'replaced'}\n")
         sys.stdout.flush()
 
-    pushed = endpoint.push(r, uploads, progress=_Bar() if show else None, on_graph=done)
+    pushed = push.push(r, uploads, progress=_Bar() if show else None, on_graph=done)
     n = sum(p.triples for p in pushed)
     _out(f"pushed {n} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''}; counts verified\n")
     return 0
@@ -186,7 +188,7 @@ def remote_engine(args: argparse.Namespace) -> RemoteEngine | _HintingEngine | N
         raise UsageError("--data does not go with --endpoint: the endpoint has its own data")
     if args.engine != "oxigraph":
         raise UsageError("--engine does not go with --endpoint: the endpoint runs the query")
-    from ip5graph.serve.endpoint import RemoteEngine
+    from ip5graph.query.engines.remote import RemoteEngine
 
     engine = RemoteEngine(_remote(args, 60, args.default_graph))
     return engine if args.default_graph else _HintingEngine(engine)
@@ -202,7 +204,7 @@ class _HintingEngine:
     def run(self, prepared: Prepared) -> Result:
         result = self.engine.run(prepared)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
-            from ip5graph.serve.endpoint import GRAPH_BASE
+            from ip5graph.serve.push import GRAPH_BASE
 
             sys.stderr.write("ip5graph: note: nothing found. If the graph was pushed into named graphs "
                              f"({GRAPH_BASE}...), query their merge with --default-graph IRI (repeatable) "
