@@ -12,7 +12,7 @@ import pytest
 from qhelpers import FIXTURES, ROOT, run_cli
 
 from ip5graph.cli import main
-from ip5graph.cli.app import COMMANDS
+from ip5graph.cli.app import GROUPS
 
 
 def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture) -> None:
@@ -64,7 +64,7 @@ def test_export_and_validate_commands(tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out.splitlines()[-1] == "valid"
 
 
-@pytest.mark.parametrize("command", [c[0] for c in COMMANDS])
+@pytest.mark.parametrize("command", list(GROUPS))
 def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as e:
         main([command, "--help"])
@@ -161,9 +161,10 @@ def test_fresh_venv_install_runs_from_another_directory(tmp_path: Path) -> None:
     ["query", "--data", "a", "--data=b", "-f", "json", "05-heads-on-date", "-p", "date=2021-06-23"],
 ])
 def test_fast_query_parsing_matches_argparse(argv: list[str]) -> None:
-    from ip5graph.cli.app import _fast_query_args, build_parser
+    from ip5graph.cli.app import build_parser
+    from ip5graph.cli.fast import fast_query_args
 
-    fast = vars(_fast_query_args(argv))
+    fast = vars(fast_query_args(argv))
     slow = vars(build_parser().parse_args(argv))
     for key in ("target", "expr", "param", "format", "engine", "width", "data"):
         assert fast[key] == slow[key], key
@@ -175,6 +176,6 @@ def test_fast_query_parsing_matches_argparse(argv: list[str]) -> None:
     ["query", "02", "--param"], ["queries"],
 ])
 def test_anything_unusual_goes_through_argparse(argv: list[str]) -> None:
-    from ip5graph.cli.app import _fast_query_args
+    from ip5graph.cli.fast import fast_query_args
 
-    assert _fast_query_args(argv) is None
+    assert fast_query_args(argv) is None

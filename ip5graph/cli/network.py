@@ -1,16 +1,15 @@
-"""Command-line pairs for the network commands: view, path, build (added to cli.COMMANDS).
+"""Command-line pairs for the network commands: view, path.
 
-Same rules as cli.py: parse, call one library function, print. Heavy imports (networkx, the
+Same rules as every command module: parse, call one library function, print. Heavy imports (networkx, the
 projection) happen inside the commands, so the query path stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ip5graph.cli.app import _data_option, _formatter, _out
+from ip5graph.cli.common import data_option, formatter, out
 from ip5graph.errors import UsageError
 
 # ---------------------------------------------------------------- view
@@ -19,7 +18,7 @@ from ip5graph.errors import UsageError
 def _add_view(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "view", help="write an interactive HTML view of the graph, a neighbourhood or a query",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="Write one self-contained HTML page (vis-network inlined, no network needed): the whole "
                     "graph, the neighbourhood of one entity, or the result of a query as a graph "
                     "(CONSTRUCT: its triples; SELECT: the entities in its rows and the links among them).",
@@ -39,7 +38,7 @@ def _add_view(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-records", action="store_true",
                    help="show tenures and participations as nodes instead of labelled edges")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="page to write")
-    _data_option(p)
+    data_option(p)
 
 
 def cmd_view(args: argparse.Namespace) -> int:
@@ -58,7 +57,7 @@ def cmd_view(args: argparse.Namespace) -> int:
     else:
         view = views.whole(loaded)
     views.write_view(view, args.output, lang=args.lang)
-    _out(f"wrote {args.output}: {len(view.graph)} entities, {view.graph.number_of_edges()} links\n")
+    out(f"wrote {args.output}: {len(view.graph)} entities, {view.graph.number_of_edges()} links\n")
     return 0
 
 
@@ -66,7 +65,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 def _add_path(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "path", help="the shortest connection between two entities, in words", formatter_class=_formatter,
+        "path", help="the shortest connection between two entities, in words", formatter_class=formatter,
         description="Find a shortest chain of links between two entities (in either direction) and say it "
                     "in words. Exit 1 when they are not connected.",
         epilog="examples:\n  ip5graph path kasutani-toshihide office/jpo\n"
@@ -75,7 +74,7 @@ def _add_path(sub: argparse._SubParsersAction) -> None:
     p.add_argument("a", metavar="A", help="slug, prefixed name or label")
     p.add_argument("b", metavar="B", help="slug, prefixed name or label")
     p.add_argument("--hops", action="store_true", help="also list each hop with its sources")
-    _data_option(p)
+    data_option(p)
 
 
 def cmd_path(args: argparse.Namespace) -> int:
@@ -85,68 +84,21 @@ def cmd_path(args: argparse.Namespace) -> int:
     loaded = projection.load(open_graph(data=args.data))
     steps, sentence = paths.path_between(loaded, args.a, args.b)
     if steps is None:
-        _out(f"no connection between {args.a} and {args.b}\n")
+        out(f"no connection between {args.a} and {args.b}\n")
         return 1
     if not steps:
-        _out(f"{args.a} and {args.b} are the same entity\n")
+        out(f"{args.a} and {args.b} are the same entity\n")
         return 0
-    _out(sentence + "\n")
+    out(sentence + "\n")
     if args.hops:
         g = loaded.graph
         for step in steps:
             src = ", ".join(r["id"] for r in navigation.sources_of(g, step.attrs.get("sources", [])))
-            _out(f"  {paths.explain(g, [step])}" + (f"  [{src}]" if src else "") + "\n")
-    return 0
-
-
-# ---------------------------------------------------------------- build
-
-def _add_build(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "build", help="build the browsable offline site (views, timeline, query tables, downloads)",
-        formatter_class=_formatter,
-        description="Build a folder of HTML pages that work offline from file://: index.html, the whole graph, "
-                    "a page per office, meeting and person, a timeline, every named query as a table and a "
-                    "graph, and downloads in every export format. Built in a temporary folder and swapped in, "
-                    "so a failed build leaves the previous site intact.",
-        epilog="examples:\n  ip5graph build\n  ip5graph build -o /tmp/ip5-site --depth 2\n"
-               "then open site/index.html in a browser",
-    )
-    p.add_argument("-o", "--output", type=Path, default=Path("site"), metavar="DIR",
-                   help="site folder (default: site/)")
-    p.add_argument("--depth", type=int, default=1, help="neighbourhood depth of the entity pages (default 1)")
-    p.add_argument("--inline", action="store_true",
-                   help="inline vis-network into every page (bigger, but each page stands alone)")
-    _data_option(p)
-
-
-def _progress_bar(done: int, total: int, label: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from ip5graph.kg.graph import open as open_graph
-    from ip5graph.web.site import build_site
-
-    if args.depth < 0:
-        raise UsageError("--depth must be 0 or more")
-    progress = _progress_bar if sys.stderr.isatty() else None
-    report = build_site(open_graph(data=args.data), args.output, depth=args.depth, inline=args.inline,
-                        progress=progress)
-    for note in report.notes:
-        sys.stderr.write(f"ip5graph: note: {note}\n")
-    _out(f"built {args.output}/: {len(report.pages)} pages, {len(report.files)} files; "
-         f"open {args.output / 'index.html'}\n")
+            out(f"  {paths.explain(g, [step])}" + (f"  [{src}]" if src else "") + "\n")
     return 0
 
 
 COMMANDS = [
     ("view", _add_view, cmd_view),
     ("path", _add_path, cmd_path),
-    ("build", _add_build, cmd_build),
 ]

@@ -1,7 +1,7 @@
-"""Command-line pairs for serving and remote stores: serve, push (added to cli.COMMANDS), and the
+"""Command-line pairs for serving and remote stores: serve, push, and the
 remote options of `ip5graph query` (--endpoint, --query-url, --default-graph, --user ...).
 
-Same rules as cli.py: parse, call one library function (ip5graph.serve, query.engines.remote), print.
+Same rules as every command module: parse, call one library function (ip5graph.serve, query.engines.remote), print.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ip5graph.cli.app import _data_option, _formatter, _out
+from ip5graph.cli.common import data_option, formatter, out
 from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
@@ -63,7 +63,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     from ip5graph.serve.process import DEFAULT_HOST, DEFAULT_PORT
 
     p = sub.add_parser(
-        "serve", help="serve the graph read-only over SPARQL 1.1 (with a query page)", formatter_class=_formatter,
+        "serve", help="serve the graph read-only over SPARQL 1.1 (with a query page)", formatter_class=formatter,
         description="Run the Oxigraph server, read-only, over the same cached store `ip5graph query` uses: "
                     "a SPARQL 1.1 Protocol endpoint at /query and a query page at /. Updates and Graph "
                     "Store writes are refused. Ctrl-C stops it. Needs the `oxigraph` package "
@@ -81,7 +81,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
                    help="stop a query after this long (default: no limit). Oxigraph 0.5 keeps a sleeping "
                         "thread per query for this long (its issue 1874): under heavy load a long "
                         "timeout exhausts the threads, so keep it to a few seconds")
-    _data_option(p)
+    data_option(p)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -95,7 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
 
     def ready(url: str) -> None:
-        _out(f"serving the IP5 graph read-only at {url}/ (SPARQL endpoint: {url}/query); Ctrl-C stops it\n")
+        out(f"serving the IP5 graph read-only at {url}/ (SPARQL endpoint: {url}/query); Ctrl-C stops it\n")
         sys.stdout.flush()
 
     server.run(on_ready=ready)
@@ -108,7 +108,7 @@ def _add_push(sub: argparse._SubParsersAction) -> None:
     from ip5graph.serve.push import GRAPH_BASE
 
     p = sub.add_parser(
-        "push", help="upload the graph to a SPARQL store (Graph Store Protocol)", formatter_class=_formatter,
+        "push", help="upload the graph to a SPARQL store (Graph Store Protocol)", formatter_class=formatter,
         description="Upload the ontology and graph data to a SPARQL 1.1 store: one named graph per source "
                     f"file ({GRAPH_BASE}FILE-STEM), or all in one graph with --graph. Each graph is "
                     "replaced whole by one HTTP PUT, then its triple count is checked with a SPARQL query; "
@@ -123,7 +123,7 @@ def _add_push(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--graph", metavar="IRI", help="put everything into this one named graph")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr (default: for pushes over 1 MB, on a terminal)")
-    _data_option(p)
+    data_option(p)
 
 
 class _Bar:
@@ -161,12 +161,12 @@ def cmd_push(args: argparse.Namespace) -> int:
     def done(p: push.Pushed) -> None:
         if show:
             sys.stderr.write("\r\033[K")
-        _out(f"{p.iri:<{width}}  {p.triples:>8} triples  {'created' if p.created else 'replaced'}\n")
+        out(f"{p.iri:<{width}}  {p.triples:>8} triples  {'created' if p.created else 'replaced'}\n")
         sys.stdout.flush()
 
     pushed = push.push(r, uploads, progress=_Bar() if show else None, on_graph=done)
     n = sum(p.triples for p in pushed)
-    _out(f"pushed {n} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''}; counts verified\n")
+    out(f"pushed {n} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''}; counts verified\n")
     return 0
 
 
