@@ -49,7 +49,8 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from ip5graph.kg.store import Inputs, store_path
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.kg.store import store_path
     from ip5graph.query import catalogue
 
     ip5 = _tool("ip5graph") or [sys.executable, "-m", "ip5graph"]

@@ -170,7 +170,7 @@ def measure(engine: str, plan_path: Path, bound: float) -> dict:
 
 def make_plan(data: Path, cache: Path, repeat: int) -> dict:
     """The queries with their parameters, and the files every cell loads."""
-    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.inputs import Inputs
     from ip5graph.query import catalogue
 
     queries = []

@@ -25,7 +25,7 @@ import pytest
 
 import ip5graph
 from ip5graph.errors import QueryError, UsageError
-from ip5graph.kg.store import Inputs
+from ip5graph.kg.inputs import Inputs
 from ip5graph.query import catalogue, parameters, safety
 from ip5graph.query.engines import remote
 from ip5graph.serve import client, process, push

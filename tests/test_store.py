@@ -14,7 +14,9 @@ import pytest
 from qhelpers import FIXTURES, ROOT
 
 from ip5graph.errors import DataError
-from ip5graph.kg.store import Inputs, build_store, load_memory, load_rdflib, open_store, parse_errors, store_path
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.load import load_memory, load_rdflib, parse_errors
+from ip5graph.kg.store import build_store, open_store, store_path
 
 
 @pytest.fixture()
@@ -42,12 +44,12 @@ def test_fingerprint_memo_skips_reading_files_unchanged_since_hashed(
     inputs = Inputs.default([data_dir])
     a = inputs.fingerprint(memo=memo)
     assert a == inputs.fingerprint()  # the same key with or without the memo
-    import ip5graph.kg.store as store_module
+    import ip5graph.kg.inputs as inputs_module
 
     def no_reading(path: Path) -> bytes:
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr(store_module, "_read", no_reading)
+    monkeypatch.setattr(inputs_module, "read_file", no_reading)
     assert inputs.fingerprint(memo=memo) == a  # ontology files may be recent: those are re-read
     monkeypatch.undo()
     with open(data_dir / "people.ttl", "a", encoding="utf-8") as f:
@@ -153,7 +155,8 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         print("ok")
     """)
     rebuilder = textwrap.dedent(f"""
-        from ip5graph.kg.store import Inputs, build_store
+        from ip5graph.kg.inputs import Inputs
+        from ip5graph.kg.store import build_store
         inputs = Inputs.default([{str(data_dir)!r}])
         for i in range(8):
             build_store(inputs)

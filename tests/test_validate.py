@@ -10,7 +10,7 @@ from qhelpers import FIXTURES
 
 from ip5graph.cli import main
 from ip5graph.kg import resources
-from ip5graph.kg.store import Inputs
+from ip5graph.kg.inputs import Inputs
 from ip5graph.kg.validate import validate
 
 

@@ -31,7 +31,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.inputs import Inputs
     from ip5graph.kg.validate import validate
 
     inputs = Inputs.default(args.data)
@@ -87,7 +87,8 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from ip5graph.files import atomic_write_bytes
     from ip5graph.kg.export import export_text, triples_of
-    from ip5graph.kg.store import Inputs, load_memory
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.kg.load import load_memory
 
     if args.format in ("graphml", "gexf", "csv"):
         from ip5graph.kg.graph import open as open_graph

@@ -85,7 +85,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.inputs import Inputs
     from ip5graph.serve import client, process
 
     inputs = Inputs.default(args.data)
@@ -147,7 +147,7 @@ class _Bar:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.inputs import Inputs
     from ip5graph.serve import push
 
     r = _remote(args, default_timeout=600)

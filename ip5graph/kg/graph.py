@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ip5graph.errors import UsageError
-from ip5graph.kg.store import Inputs
+from ip5graph.kg.inputs import Inputs
 from ip5graph.query import parameters
 from ip5graph.query.results import Result
 
@@ -56,7 +56,8 @@ class KnowledgeGraph:
 
                 self._engine = RdflibEngine(self.to_rdflib())
             else:
-                from ip5graph.kg.store import load_memory, open_store
+                from ip5graph.kg.load import load_memory
+                from ip5graph.kg.store import open_store
                 from ip5graph.query.engines.oxigraph import OxigraphEngine
 
                 if self.store_kind == "memory":
@@ -82,7 +83,7 @@ class KnowledgeGraph:
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""
         if self._rdflib is None:
-            from ip5graph.kg.store import load_rdflib
+            from ip5graph.kg.load import load_rdflib
 
             self._rdflib = load_rdflib(self.inputs)
         return self._rdflib

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ip5graph.kg import resources
-from ip5graph.kg.store import Inputs, parse_errors
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.load import parse_errors
 from ip5graph.rdf.namespaces import PREFIXES, RDFS_LABEL
 from ip5graph.rdf.terms import compact
 
@@ -117,7 +118,7 @@ def _shacl(inputs: Inputs, shapes_path: Path) -> list[Violation]:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDF
 
-    from ip5graph.kg.store import load_rdflib
+    from ip5graph.kg.load import load_rdflib
 
     data = load_rdflib(inputs)
     shapes = Graph()

@@ -353,7 +353,7 @@ class Loaded:
 
 def load(kg: Any, *, keep_nary: bool = False) -> Loaded:
     """Project the whole graph (ontology + data) of a KnowledgeGraph."""
-    from ip5graph.kg.store import load_memory
+    from ip5graph.kg.load import load_memory
 
     store = load_memory(kg.inputs)
     return Loaded(project(store, keep_nary=keep_nary), store)

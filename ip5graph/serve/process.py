@@ -25,7 +25,7 @@ from ip5graph.serve.client import EndpointError, hostport, one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from ip5graph.kg.store import Inputs
+    from ip5graph.kg.inputs import Inputs
 
 OXIGRAPH_ENV = "IP5GRAPH_OXIGRAPH"
 DEFAULT_HOST = "127.0.0.1"

@@ -75,7 +75,7 @@ def _triples_of(path: Path) -> set[ox.Triple]:
     try:
         return {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
     except SyntaxError as e:
-        from ip5graph.kg.store import syntax_message
+        from ip5graph.kg.load import syntax_message
 
         raise DataError(syntax_message(path, e)) from None
 
