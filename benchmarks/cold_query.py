@@ -71,8 +71,15 @@ def main() -> int:
             qfile.write_text(catalogue.find(name).text, encoding="utf-8")
             commands[f"ip5graph table {name}"] = ip5 + ["query", name]
             commands[f"ip5graph csv   {name}"] = ip5 + ["query", name, "--format", "csv"]
-            commands[f"oxigraph csv   {name}"] = oxi + ["query", "--location", str(copy), "--query-file",
-                                                        str(qfile), "--results-format", "csv"]
+            commands[f"oxigraph csv   {name}"] = oxi + [
+                "query",
+                "--location",
+                str(copy),
+                "--query-file",
+                str(qfile),
+                "--results-format",
+                "csv",
+            ]
         for cmd in commands.values():  # warm-up: page cache, store built
             _time(cmd)
         times: dict[str, list[float]] = {k: [] for k in commands}
@@ -92,8 +99,10 @@ def main() -> int:
                 ratios.append(ratio)
             print(f"  {key:<40} {med[key]:7.1f}   x{ratio:.2f} vs oxigraph")
     worst = max(ratios)
-    print(f"ratio ip5graph (table) / oxigraph: median {statistics.median(ratios):.2f}, worst {worst:.2f} "
-          f"(target <= 3): {'OK' if worst <= 3 else 'ABOVE TARGET'}")
+    print(
+        f"ratio ip5graph (table) / oxigraph: median {statistics.median(ratios):.2f}, worst {worst:.2f} "
+        f"(target <= 3): {'OK' if worst <= 3 else 'ABOVE TARGET'}"
+    )
     return 0
 
 

@@ -37,6 +37,7 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # ---------------------------------------------------------------- helpers and fixtures
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,9 +71,11 @@ def stop(proc: subprocess.Popen) -> None:
 def oxigraph_server(tmp_path):
     """A read-write `oxigraph serve` on a fresh on-disk store; yields its base URL."""
     port = free_port()
-    proc = subprocess.Popen([process.oxigraph_executable(), "serve", "--location", str(tmp_path / "db"),
-                             "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [process.oxigraph_executable(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_listening(port, proc)
         yield f"http://127.0.0.1:{port}"
@@ -101,8 +104,9 @@ def fetch(method: str, url: str, body: bytes | None = None, headers: dict | None
 
 
 def graph_triples(base: str, graph: str) -> set[ox.Triple]:
-    status, body = fetch("GET", f"{base}/store?graph={urllib.parse.quote(graph, safe='')}",
-                        headers={"Accept": "application/n-triples"})
+    status, body = fetch(
+        "GET", f"{base}/store?graph={urllib.parse.quote(graph, safe='')}", headers={"Accept": "application/n-triples"}
+    )
     if status == 404:
         return set()
     assert status == 200, body
@@ -126,10 +130,11 @@ def same_answer(a, b) -> bool:
 
 # ---------------------------------------------------------------- parameter binding (no server)
 
+
 def test_bind_text_puts_values_in_the_outer_where_group():
     text = "SELECT ?o ?l WHERE { ?o <http://x/p> ?l { SELECT ?z WHERE { ?z ?q ?r } } }"
     out = remote.bind_text(text, {"o": ox.NamedNode("http://x/a")})
-    assert out.startswith('SELECT ?o ?l WHERE { VALUES (?o) { (<http://x/a>) } ')
+    assert out.startswith("SELECT ?o ?l WHERE { VALUES (?o) { (<http://x/a>) } ")
     assert out.count("VALUES") == 1
 
 
@@ -176,8 +181,7 @@ def test_bound_text_gives_the_substituted_answer(local, query):
     """Binding by VALUES (for servers) answers as pyoxigraph's substitution does, on every query."""
     prepared = parameters.prepare_named(query, query.example_bindings())
     expected = local.run(prepared)
-    bound = parameters.Prepared(remote.bind_text(prepared.text, prepared.bindings), {},
-                            prepared.source, prepared.form)
+    bound = parameters.Prepared(remote.bind_text(prepared.text, prepared.bindings), {}, prepared.source, prepared.form)
     got = local.run(bound)
     assert same_answer(expected, got)
     assert len(got) > 0
@@ -225,6 +229,7 @@ def test_plan_push_stops_on_a_broken_file_before_sending(tmp_path):
 
 
 # ---------------------------------------------------------------- push to a real Oxigraph server
+
 
 def test_push_puts_each_file_in_its_graph_and_verifies(oxigraph_server):
     files = list(Inputs.default().files)
@@ -277,8 +282,11 @@ def test_push_fails_loudly_when_the_count_does_not_match(oxigraph_server, tmp_pa
     f = tmp_path / "people.ttl"
     f.write_text("<http://x/s> <http://x/p> 1 .\n<http://x/s> <http://x/p> 2 .\n")
     port = free_port()
-    other = subprocess.Popen([process.oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    other = subprocess.Popen(
+        [process.oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_listening(port, other)
         r = client.remote(query_url=f"http://127.0.0.1:{port}/query", store_url=oxigraph_server + "/store")
@@ -295,6 +303,7 @@ def test_push_needs_a_store_url():
 
 
 # ---------------------------------------------------------------- remote queries
+
 
 @pytest.fixture()
 def pushed_server(oxigraph_server):
@@ -414,6 +423,7 @@ def test_credentials_basic_bearer_and_none(auth_server, monkeypatch):
 
 # ---------------------------------------------------------------- serve
 
+
 @pytest.fixture(scope="module")
 def served(cache):
     """endpoint.Server over the CLI's cached store, on a free port."""
@@ -427,8 +437,11 @@ def served(cache):
 
 def test_serve_answers_a_plain_http_client(served, local):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    status, body = fetch("GET", f"{served.url}/query?{urllib.parse.urlencode({'query': query})}",
-                        headers={"Accept": "application/sparql-results+json"})
+    status, body = fetch(
+        "GET",
+        f"{served.url}/query?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert status == 200
     n = local.query(query).rows[0][0].value
     assert b'"value":"%s"' % n.encode() in body
@@ -448,14 +461,26 @@ def test_serve_has_a_query_page_without_cdn(served):
 
 
 def test_serve_refuses_updates_and_graph_writes(served, local):
-    status, body = fetch("POST", served.url + "/update", b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
-                        {"Content-Type": "application/sparql-update"})
+    status, body = fetch(
+        "POST",
+        served.url + "/update",
+        b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
+        {"Content-Type": "application/sparql-update"},
+    )
     assert status == 403 and b"read-only" in body
-    status, _ = fetch("PUT", served.url + "/store?graph=http://x/g", b"<http://x/s> <http://x/p> 1 .",
-                     {"Content-Type": "application/n-triples"})
+    status, _ = fetch(
+        "PUT",
+        served.url + "/store?graph=http://x/g",
+        b"<http://x/s> <http://x/p> 1 .",
+        {"Content-Type": "application/n-triples"},
+    )
     assert status == 403
-    assert remote.RemoteEngine(client.remote(served.url)).run(
-        parameters.prepare_text("ASK { <http://x/s> ?p ?o }", {})).boolean is False
+    assert (
+        remote.RemoteEngine(client.remote(served.url))
+        .run(parameters.prepare_text("ASK { <http://x/s> ?p ?o }", {}))
+        .boolean
+        is False
+    )
 
 
 def test_serve_on_a_taken_port_says_so(served):
@@ -489,8 +514,9 @@ def test_server_stops_with_its_parent(cache, tmp_path):
         "print(s.process.pid, flush=True)\n"
         "time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         child = int(parent.stdout.readline())
         wait_listening(port)
@@ -515,17 +541,28 @@ def test_server_stops_with_its_parent(cache, tmp_path):
 
 # ---------------------------------------------------------------- the command line, end to end
 
+
 def run_cli(*args: str, cache: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ip5graph", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache),
-                                                **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "ip5graph", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache), **(env or {})},
+    )
 
 
 def start_cli_serve(cache: Path, port: int, ignore_sigint: bool = False) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)},
-                            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)},
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
+    )
     line = proc.stdout.readline()
     return proc, line
 
@@ -542,8 +579,9 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         url = f"http://127.0.0.1:{port}"
         assert f"{url}/" in line and "read-only" in line
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        status, body = fetch("POST", url + "/query", query.encode(),
-                             {"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        status, body = fetch(
+            "POST", url + "/query", query.encode(), {"Content-Type": "application/sparql-query", "Accept": "text/csv"}
+        )
         assert status == 200
         assert body.decode().split() == ["n", local.query(query).rows[0][0].value]
         status, _ = fetch("POST", url + "/update", b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
@@ -557,8 +595,11 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         stop(proc)
 
 
-@pytest.mark.parametrize(("sig", "ignore_sigint"), [(signal.SIGINT, True), (signal.SIGTERM, False)],
-                         ids=["sigint-as-a-background-job", "sigterm"])
+@pytest.mark.parametrize(
+    ("sig", "ignore_sigint"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["sigint-as-a-background-job", "sigterm"],
+)
 def test_cli_serve_stops_on_a_signal(cli_cache, sig, ignore_sigint):
     """A shell starts `ip5graph serve &` with SIGINT ignored; the server must not inherit that."""
     port = free_port()
@@ -581,7 +622,8 @@ def test_cli_serve_on_a_taken_port_is_one_line(cli_cache):
         out = run_cli("serve", "--port", str(port), cache=cli_cache)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        f"ip5graph: error: port {port} on 127.0.0.1 is already in use; stop the other server or choose another --port"]
+        f"ip5graph: error: port {port} on 127.0.0.1 is already in use; stop the other server or choose another --port"
+    ]
 
 
 def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server):
@@ -605,10 +647,25 @@ def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server
         assert remote.returncode == embedded.returncode == 0, remote.stderr
         assert remote.stdout == embedded.stdout and remote.stdout.strip()
         assert remote.stderr == ""
-    remote = run_cli("query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt",
-                     "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
-    assert remote.returncode == 0 and remote.stdout == run_cli(
-        "query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt", cache=cli_cache).stdout
+    remote = run_cli(
+        "query",
+        "18-meeting-graph",
+        "--param",
+        "meeting=meeting:heads-2021",
+        "--format",
+        "nt",
+        "--endpoint",
+        oxigraph_server,
+        *graphs,
+        cache=cli_cache,
+    )
+    assert (
+        remote.returncode == 0
+        and remote.stdout
+        == run_cli(
+            "query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt", cache=cli_cache
+        ).stdout
+    )
 
 
 def test_cli_query_endpoint_errors_are_one_line(cli_cache):
@@ -621,13 +678,24 @@ def test_cli_query_endpoint_errors_are_one_line(cli_cache):
 
 
 def test_cli_push_with_a_wrong_password_is_one_line(cli_cache, auth_server):
-    out = run_cli("push", "--query-url", auth_server + "/q", "--store-url", auth_server + "/s",
-                  "--user", "u", "--password", "wrong", cache=cli_cache)
+    out = run_cli(
+        "push",
+        "--query-url",
+        auth_server + "/q",
+        "--store-url",
+        auth_server + "/s",
+        "--user",
+        "u",
+        "--password",
+        "wrong",
+        cache=cli_cache,
+    )
     assert out.returncode == 1
     assert len(out.stderr.strip().splitlines()) == 1 and "HTTP" in out.stderr
 
 
 # ---------------------------------------------------------------- an interrupted push
+
 
 class StallingProxy:
     """A loopback TCP proxy that lets requests through, except the body of the Nth PUT: it
@@ -678,8 +746,13 @@ class StallingProxy:
                     stall = self.puts == self.stall_on
                 if stall:
                     header, _, body = head.partition(b"\r\n\r\n")
-                    length = int(next(line.split(b":")[1] for line in header.split(b"\r\n")
-                                      if line.lower().startswith(b"content-length:")))
+                    length = int(
+                        next(
+                            line.split(b":")[1]
+                            for line in header.split(b"\r\n")
+                            if line.lower().startswith(b"content-length:")
+                        )
+                    )
                     while len(body) < length // 2:
                         body += client.recv(65536)
                     server.sendall(header + b"\r\n\r\n" + body[: length // 2])
@@ -706,15 +779,19 @@ def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, 
     old = {}
     for path in files:
         older = tmp_path / path.name
-        older.write_text(f"<urn:old:{path.stem}> <urn:old:p> \"old\" .\n<urn:old:x> <urn:old:p> 1 .\n")
+        older.write_text(f'<urn:old:{path.stem}> <urn:old:p> "old" .\n<urn:old:x> <urn:old:p> 1 .\n')
         (pushed,) = push.push(r, push.plan_push([older]))
         old[pushed.iri] = graph_triples(oxigraph_server, pushed.iri)
     new = {push.GRAPH_BASE + p.stem: file_triples(p) for p in files}
     port = int(oxigraph_server.rsplit(":", 1)[1])
     proxy = StallingProxy(port, stall_on_put=2)
-    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "push", "--endpoint", f"http://127.0.0.1:{proxy.port}"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cli_cache)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "push", "--endpoint", f"http://127.0.0.1:{proxy.port}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cli_cache)},
+    )
     try:
         assert proxy.stalled.wait(60), "the push never reached its second graph"
         proc.kill()  # midway through the second graph's body
@@ -747,10 +824,13 @@ def test_cli_push_progress_bar_reaches_the_whole_size(cli_cache, oxigraph_server
 
 
 def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
-    out = run_cli("serve", "--port", str(free_port()), cache=cli_cache, env={process.OXIGRAPH_ENV: "/nonexistent/oxigraph"})
+    out = run_cli(
+        "serve", "--port", str(free_port()), cache=cli_cache, env={process.OXIGRAPH_ENV: "/nonexistent/oxigraph"}
+    )
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"]
+        "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"
+    ]
 
 
 def test_serve_sets_no_query_timeout_unless_asked():

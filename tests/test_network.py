@@ -28,29 +28,47 @@ def G(rdf: rdflib.Graph) -> nx.MultiDiGraph:
 
 def test_entities_become_nodes_and_sources_concepts_records_do_not(G):
     kinds = sorted({G.nodes[v]["kind"] for v in G})
-    assert kinds == ["association", "conflict", "document", "forum", "initiative", "meeting", "office",
-                     "organization", "person", "place", "working-group"]
+    assert kinds == [
+        "association",
+        "conflict",
+        "document",
+        "forum",
+        "initiative",
+        "meeting",
+        "office",
+        "organization",
+        "person",
+        "place",
+        "working-group",
+    ]
     assert len(G) == 25
-    assert not any("/source/" in v or "/tenure/" in v or "/participation/" in v or "/role/" in v or "/claim/" in v
-                   for v in G)
+    assert not any(
+        "/source/" in v or "/tenure/" in v or "/participation/" in v or "/role/" in v or "/claim/" in v for v in G
+    )
 
 
 def test_node_attributes_carry_labels_dates_facts_and_sources(G):
     jpo = G.nodes[node("office/jpo")]
     assert jpo["label"] == "Japan Patent Office"
     assert jpo["labels"] == {"en": ["Japan Patent Office"], "ja": ["特許庁"]}
-    assert jpo["cls"] == IP5 + "PatentOffice"        # wins over org:FormalOrganization
+    assert jpo["cls"] == IP5 + "PatentOffice"  # wins over org:FormalOrganization
     assert jpo["cls_label"] == "patent office"
     assert ["abbreviation", "JPO"] in jpo["facts"]
     assert jpo["sources"] == [node("source/s00a")]
     src = navigation.sources_of(G, jpo["sources"])[0]
-    assert (src["id"], src["tier"], src["address"]) == ("S00a", "official",
-                                                         "https://www.jpo.go.jp/e/news/kokusai/ip5/index.html")
+    assert (src["id"], src["tier"], src["address"]) == (
+        "S00a",
+        "official",
+        "https://www.jpo.go.jp/e/news/kokusai/ip5/index.html",
+    )
     kasutani = G.nodes[node("person/kasutani-toshihide")]
     assert kasutani["alt_labels"] == {"en": ["Toshihide Kasutani"]}
     meeting = G.nodes[node("meeting/heads-2021")]
-    assert meeting["dates"] == {"seriesEndDate": ["2021-06-23"], "seriesStartDate": ["2021-06-22"],
-                                "startDate": ["2021-06-23"]}
+    assert meeting["dates"] == {
+        "seriesEndDate": ["2021-06-23"],
+        "seriesStartDate": ["2021-06-22"],
+        "startDate": ["2021-06-23"],
+    }
     assert ["meeting format", "videoconference"] in meeting["facts"]
 
 
@@ -105,8 +123,14 @@ def test_rdflib_and_pyoxigraph_give_the_same_projection(G):
 
 def test_resolve_by_slug_label_any_language_and_prefixed_name(G):
     k = node("person/kasutani-toshihide")
-    for name in ("kasutani-toshihide", "person/kasutani-toshihide", "Kasutani Toshihide", "糟谷敏秀",
-                 "toshihide kasutani", k):
+    for name in (
+        "kasutani-toshihide",
+        "person/kasutani-toshihide",
+        "Kasutani Toshihide",
+        "糟谷敏秀",
+        "toshihide kasutani",
+        k,
+    ):
         assert navigation.resolve(G, name) == k
     assert navigation.resolve_quiet(G, "meeting:heads-2021") == node("meeting/heads-2021")
     assert navigation.resolve_quiet(G, "nobody") is None
@@ -127,18 +151,24 @@ def test_neighbourhood_by_depth(G):
     assert sorted(navigation.neighbourhood(G, jpo, 0)) == [jpo]
     one = navigation.neighbourhood(G, jpo, 1)
     assert sorted(G.nodes[v]["slug"] for v in one) == [
-        "forum/ip5", "meeting/heads-2021", "office/jpo", "person/kasutani-toshihide"]
+        "forum/ip5",
+        "meeting/heads-2021",
+        "office/jpo",
+        "person/kasutani-toshihide",
+    ]
     assert len(navigation.neighbourhood(G, jpo, 2)) > len(one)
 
 
 def test_shortest_path_in_words(G):
     steps = paths.shortest_path(G, node("person/kasutani-toshihide"), node("meeting/heads-2022"))
-    assert paths.explain(G, steps) == ("Kasutani Toshihide chaired 14th IP5 Heads meeting, "
-                                   "which was followed by 15th IP5 Heads meeting")
+    assert paths.explain(G, steps) == (
+        "Kasutani Toshihide chaired 14th IP5 Heads meeting, which was followed by 15th IP5 Heads meeting"
+    )
     steps = paths.shortest_path(G, node("person/lisa-jorgenson"), node("office/cnipa"))
     assert paths.explain(G, steps) == (
         "Lisa Jorgenson attended 14th IP5 Heads meeting as an observer, which followed 13th IP5 Heads "
-        "meeting, which was hosted by China National Intellectual Property Administration")
+        "meeting, which was hosted by China National Intellectual Property Administration"
+    )
     steps = paths.shortest_path(G, node("office/jpo"), node("person/kasutani-toshihide"))
     assert paths.explain(G, steps) == "Japan Patent Office was headed by Kasutani Toshihide"
     assert paths.shortest_path(G, node("office/jpo"), node("office/jpo")) == []
@@ -164,16 +194,21 @@ def test_centrality_and_communities(G):
 
 def test_query_results_as_graphs(G, rdf):
     # a SELECT naming a tenure record shows the two entities it joins
-    sub = navigation.select_graph(G, [node("tenure/jpo-kasutani-toshihide"), node("meeting/heads-2021"),
-                             node("source/s61")])
-    assert sorted(G.nodes[v]["slug"] for v in sub) == ["meeting/heads-2021", "office/jpo",
-                                                       "person/kasutani-toshihide"]
-    assert sub.number_of_edges() == 3          # headed, chaired, hosted by
+    sub = navigation.select_graph(
+        G, [node("tenure/jpo-kasutani-toshihide"), node("meeting/heads-2021"), node("source/s61")]
+    )
+    assert sorted(G.nodes[v]["slug"] for v in sub) == ["meeting/heads-2021", "office/jpo", "person/kasutani-toshihide"]
+    assert sub.number_of_edges() == 3  # headed, chaired, hosted by
     # a CONSTRUCT result: its own triples, projected with the full graph's labels
     m = rdflib.URIRef(node("meeting/heads-2020"))
     triples = list(rdf.triples((m, None, None)))
     con = navigation.construct_graph(G, triples)
-    assert sorted(G.nodes[v]["slug"] for v in con) == ["meeting/heads-2020", "meeting/heads-2021", "office/cnipa",
-                                                       "person/shen-changyu", "place/chengdu"]
+    assert sorted(G.nodes[v]["slug"] for v in con) == [
+        "meeting/heads-2020",
+        "meeting/heads-2021",
+        "office/cnipa",
+        "person/shen-changyu",
+        "place/chengdu",
+    ]
     assert con.edges[node("meeting/heads-2020"), node("office/cnipa"), "host"]["label"] == "hosted by"
     assert con.nodes[node("office/cnipa")]["labels"]["zh"] == ["国家知识产权局"]

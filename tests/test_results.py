@@ -28,8 +28,11 @@ def kg():
 def sample() -> Result:
     """Every kind of term, an unbound cell, and text that needs escaping in each format."""
     rows = [
-        (ox.NamedNode("https://w3id.org/ip5graph/id/office/jpo"), ox.Literal("特許庁", language="ja"),
-         ox.Literal("14", datatype=ox.NamedNode(XSD + "integer"))),
+        (
+            ox.NamedNode("https://w3id.org/ip5graph/id/office/jpo"),
+            ox.Literal("特許庁", language="ja"),
+            ox.Literal("14", datatype=ox.NamedNode(XSD + "integer")),
+        ),
         (ox.BlankNode("b0"), ox.Literal('a "quoted" <tag> & | pipe,\tcomma\nnewline'), None),
     ]
     return Result("SELECT", ["node", "label", "n"], rows)

@@ -35,8 +35,11 @@ def test_catalogue_has_the_competency_questions() -> None:
             assert f"?{p.name}" in q.text.split("WHERE")[0], f"{q.name}: param ?{p.name} must be selected"
         # every prefix used is declared (portable SPARQL)
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
-        used = {m.group(1) for m in __import__("re").finditer(r"\b([a-z][a-z0-9]*):[A-Za-z]", body)
-                if m.group(1) not in ("https", "http")}
+        used = {
+            m.group(1)
+            for m in __import__("re").finditer(r"\b([a-z][a-z0-9]*):[A-Za-z]", body)
+            if m.group(1) not in ("https", "http")
+        }
         declared = {line.split()[1].rstrip(":") for line in body.splitlines() if line.startswith("PREFIX")}
         assert used <= declared, (q.name, used - declared)
 
@@ -51,28 +54,34 @@ def test_find_by_name_slug_and_number() -> None:
         catalogue.find("zzzzzzzz")
 
 
-@pytest.mark.parametrize("text, word", [
-    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("select * where { service <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("LOAD <http://example.org/data.ttl>", "LOAD"),
-    ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "INSERT"),
-    ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
-    ("DROP ALL", "DROP"),
-    ("CLEAR DEFAULT", "CLEAR"),
-    ("SELECT * FROM <http://example.org/other> WHERE { ?s ?p ?o }", "FROM"),
-    ("SELECT * FROM NAMED <https://w3id.org/ip5graph/graph/all> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("select * where { service <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("LOAD <http://example.org/data.ttl>", "LOAD"),
+        ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "INSERT"),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+        ("DROP ALL", "DROP"),
+        ("CLEAR DEFAULT", "CLEAR"),
+        ("SELECT * FROM <http://example.org/other> WHERE { ?s ?p ?o }", "FROM"),
+        ("SELECT * FROM NAMED <https://w3id.org/ip5graph/graph/all> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED"),
+    ],
+)
 def test_unsafe_queries_are_refused_on_both_engines(kg, text: str, word: str) -> None:
     with pytest.raises(UnsafeQueryError, match="refused: " + word):
         kg.query(text)
 
 
-@pytest.mark.parametrize("text", [
-    'SELECT ?x WHERE { BIND("SERVICE LOAD INSERT FROM <http://evil/>" AS ?x) }',
-    "SELECT ?service ?load WHERE { BIND(<http://example.org/load#service> AS ?service) }  # SERVICE, DROP ALL",
-    "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) }",
-    "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?x WHERE { BIND("SERVICE LOAD INSERT FROM <http://evil/>" AS ?x) }',
+        "SELECT ?service ?load WHERE { BIND(<http://example.org/load#service> AS ?service) }  # SERVICE, DROP ALL",
+        "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) }",
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?s ?p ?o }",
+    ],
+)
 def test_keywords_in_strings_iris_comments_and_names_are_not_refused(kg, text: str) -> None:
     result = kg.query(text)
     assert len(result.rows) == 1
@@ -87,43 +96,63 @@ def test_from_the_loaded_graph_sees_the_data(kg) -> None:
 def test_parameters_are_typed_and_bound(kg) -> None:
     r = kg.query("03-meeting-participants", meeting="meeting:heads-2021")
     assert {row[1].value.rsplit("/", 1)[1] for row in r.rows} == {
-        "kasutani-toshihide", "drew-hirshfeld", "lisa-jorgenson"}
-    for form in (f"{ID}meeting/heads-2021", f"<{ID}meeting/heads-2021>", "meeting/heads-2021",
-                 ox.NamedNode(f"{ID}meeting/heads-2021")):
+        "kasutani-toshihide",
+        "drew-hirshfeld",
+        "lisa-jorgenson",
+    }
+    for form in (
+        f"{ID}meeting/heads-2021",
+        f"<{ID}meeting/heads-2021>",
+        "meeting/heads-2021",
+        ox.NamedNode(f"{ID}meeting/heads-2021"),
+    ):
         assert len(kg.query("03", meeting=form).rows) == 3
     assert len(kg.query("03", meeting="meeting:heads-2020").rows) == 0
 
 
 def test_a_parameter_value_is_never_spliced(kg) -> None:
     nasty = 'ja")) } SERVICE <http://evil/> { ?a ?b ?c } #'
-    r = kg.query("SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-                 "FILTER(LANG(?label) = ?lang) }", lang=nasty)
+    r = kg.query(
+        "SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "FILTER(LANG(?label) = ?lang) }",
+        lang=nasty,
+    )
     assert r.rows == []
-    r = kg.query("SELECT ?name ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
-                 name='Kasutani Toshihide"@en . ?x ?p ?o')
+    r = kg.query(
+        "SELECT ?name ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+        name='Kasutani Toshihide"@en . ?x ?p ?o',
+    )
     assert r.rows == []
-    r = kg.query("SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-                 "FILTER(LANG(?label) = ?lang) }", lang="ja")
+    r = kg.query(
+        "SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "FILTER(LANG(?label) = ?lang) }",
+        lang="ja",
+    )
     assert sorted(row[1].value for row in r.rows) == ["特許庁", "糟谷敏秀"]
 
 
-@pytest.mark.parametrize("name, params, message", [
-    ("03-meeting-participants", {}, "needs a parameter: --param meeting=meeting:heads-2021"),
-    ("03-meeting-participants", {"meeting": "not an iri"}, "parameter 'meeting' must be an IRI"),
-    ("03-meeting-participants", {"meeting": "http://bad iri/x"}, "must be an IRI"),
-    ("03-meeting-participants", {"meeting": "nosuchprefix:x y"}, "must be an IRI"),
-    ("03-meeting-participants", {"meeting": "meeting:heads-2021", "colour": "red"}, "has no parameter 'colour'"),
-    ("05-heads-on-date", {"date": "yesterday"}, "must be a date"),
-    ("05-heads-on-date", {"date": "2021-02-30"}, "must be a date"),
-    ("17-labels-in-language", {"lang": "not a tag"}, "must be a language tag"),
-])
+@pytest.mark.parametrize(
+    "name, params, message",
+    [
+        ("03-meeting-participants", {}, "needs a parameter: --param meeting=meeting:heads-2021"),
+        ("03-meeting-participants", {"meeting": "not an iri"}, "parameter 'meeting' must be an IRI"),
+        ("03-meeting-participants", {"meeting": "http://bad iri/x"}, "must be an IRI"),
+        ("03-meeting-participants", {"meeting": "nosuchprefix:x y"}, "must be an IRI"),
+        ("03-meeting-participants", {"meeting": "meeting:heads-2021", "colour": "red"}, "has no parameter 'colour'"),
+        ("05-heads-on-date", {"date": "yesterday"}, "must be a date"),
+        ("05-heads-on-date", {"date": "2021-02-30"}, "must be a date"),
+        ("17-labels-in-language", {"lang": "not a tag"}, "must be a language tag"),
+    ],
+)
 def test_bad_parameters(name: str, params: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parameters.resolve(name, params)
 
 
 def test_convert_each_type() -> None:
-    assert parameters.convert("n", "integer", "42") == ox.Literal("42", datatype=ox.NamedNode(parameters.XSD + "integer"))
+    assert parameters.convert("n", "integer", "42") == ox.Literal(
+        "42", datatype=ox.NamedNode(parameters.XSD + "integer")
+    )
     assert parameters.convert("n", "integer", 7).value == "7"
     assert parameters.convert("b", "boolean", "TRUE").value == "true"
     assert parameters.convert("l", "lang", "JA").value == "ja"

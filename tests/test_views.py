@@ -47,7 +47,7 @@ def test_data_text_is_escaped_and_never_raw_html(G):
     page = render.build_html(G, title="IP5 <b>graph</b> & co")
     assert XSS not in page
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
-    assert "</script><script>alert(3)" not in page          # a comment that tries to close the island
+    assert "</script><script>alert(3)" not in page  # a comment that tries to close the island
     assert "<title>IP5 &lt;b&gt;graph&lt;/b&gt; &amp; co</title>" in page
     app = (render.TEMPLATES / "graph.js").read_text(encoding="utf-8")
     assert "innerHTML" not in app and "insertAdjacentHTML" not in app and "document.write" not in app
@@ -58,7 +58,7 @@ def test_data_text_is_escaped_and_never_raw_html(G):
 def test_no_external_resources(G):
     page = render.build_html(G)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
-    assert "<script>" in page and "vis-network" in page                  # inlined, not linked
+    assert "<script>" in page and "vis-network" in page  # inlined, not linked
     shared = render.build_html(G, vis_src="assets/vis-network.min.js")
     assert '<script src="assets/vis-network.min.js"></script>' in shared
     assert len(shared) < len(page) - 400_000
@@ -76,7 +76,7 @@ def test_json_island_escapes():
 
 
 def test_node_size_follows_centrality(G):
-    annotated = G.copy()                 # the module's G stays as projected
+    annotated = G.copy()  # the module's G stays as projected
     analytics.annotate_centrality(annotated)
     data = island(render.build_html(annotated))
     size = {n["iri"]: n["s"] for n in data["nodes"]}
@@ -102,7 +102,7 @@ def test_layout_large_graph_is_complete_finite_seeded_and_spread():
     assert pos == layout.layout(g, seed=3)
     assert pos != layout.layout(g, seed=4)
     distinct = {(round(x), round(y)) for x, y in pos.values()}
-    assert len(distinct) > 0.95 * len(g)               # nodes do not pile up on one spot
+    assert len(distinct) > 0.95 * len(g)  # nodes do not pile up on one spot
 
 
 def test_layout_small_graph_uses_spring_and_is_seeded(G):
@@ -117,6 +117,7 @@ def test_write_html_is_atomic(G, tmp_path, monkeypatch):
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(render, "build_html", boom)
     with pytest.raises(RuntimeError):
         render.write_html(G, out)

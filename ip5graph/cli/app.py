@@ -21,8 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # command -> the module of ip5graph.cli that defines it, in the order `--help` lists them
 GROUPS = {
-    "queries": "query", "query": "query", "validate": "data", "export": "data", "stats": "data",
-    "view": "network", "path": "network", "build": "site", "serve": "serve", "push": "serve",
+    "queries": "query",
+    "query": "query",
+    "validate": "data",
+    "export": "data",
+    "stats": "data",
+    "view": "network",
+    "path": "network",
+    "build": "site",
+    "serve": "serve",
+    "push": "serve",
 }
 
 
@@ -46,13 +54,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     parser_cls = parser_class()
     parser = parser_cls(
-        prog=PROG, formatter_class=formatter,
+        prog=PROG,
+        formatter_class=formatter,
         description="Query and check the IP5 knowledge graph (ontology + graph data, bundled).",
         epilog="examples:\n"
-               "  ip5graph queries\n"
-               "  ip5graph query 02-heads-meetings\n"
-               "  ip5graph validate\n"
-               "Run `ip5graph COMMAND --help` for the options of a command.",
+        "  ip5graph queries\n"
+        "  ip5graph query 02-heads-meetings\n"
+        "  ip5graph validate\n"
+        "Run `ip5graph COMMAND --help` for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_cls)

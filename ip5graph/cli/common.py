@@ -43,8 +43,13 @@ def formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", action="append", type=Path, metavar="DIR",
-                   help="Turtle folder or file to use instead of the bundled graph data (repeatable)")
+    p.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="Turtle folder or file to use instead of the bundled graph data (repeatable)",
+    )
 
 
 def out(text: str) -> None:

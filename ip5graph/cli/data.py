@@ -16,13 +16,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ---------------------------------------------------------------- validate
 
+
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "validate", help="check parsing, the SHACL shapes and the canonical form",
+        "validate",
+        help="check parsing, the SHACL shapes and the canonical form",
         formatter_class=formatter,
         description="Parse every file (file:line:column on error), validate against ontology/shapes.ttl "
-                    "(results grouped by shape, with labels) and check the canonical Turtle form. "
-                    "Exit 1 when anything fails.",
+        "(results grouped by shape, with labels) and check the canonical Turtle form. "
+        "Exit 1 when anything fails.",
         epilog="examples:\n  ip5graph validate\n  ip5graph validate --data my_data/ --no-canonical",
     )
     p.add_argument("--shapes", type=Path, help="SHACL shapes file (default: the bundled ontology/shapes.ttl)")
@@ -38,7 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.shapes is not None and not args.shapes.is_file():
         raise UsageError(f"{args.shapes}: no such shapes file")
     report = validate(inputs, args.shapes, check_canonical=not args.no_canonical)
-    out(f"files: {len(report.files)} parsed" + (f", {len(report.parse_errors)} with errors" if report.parse_errors else "") + "\n")
+    out(
+        f"files: {len(report.files)} parsed"
+        + (f", {len(report.parse_errors)} with errors" if report.parse_errors else "")
+        + "\n"
+    )
     for err in report.parse_errors:
         out(f"  {err}\n")
     if report.parse_errors:
@@ -67,19 +73,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- export
 
+
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "export", help="write the whole graph as ttl, nt, jsonld, xml or trig, or the network as graphml, gexf "
-                       "or csv", formatter_class=formatter,
+        "export",
+        help="write the whole graph as ttl, nt, jsonld, xml or trig, or the network as graphml, gexf or csv",
+        formatter_class=formatter,
         description="Write the ontology plus graph data in one RDF format, sorted (the same input gives "
-                    "the same bytes). TriG puts each triple in the named graph of its subject's source. "
-                    "graphml/gexf/csv write the entity network instead (with the whole-graph view's positions, "
-                    "for Gephi; csv: nodes.csv and edges.csv with neo4j-admin import headers, into -o FOLDER).",
+        "the same bytes). TriG puts each triple in the named graph of its subject's source. "
+        "graphml/gexf/csv write the entity network instead (with the whole-graph view's positions, "
+        "for Gephi; csv: nodes.csv and edges.csv with neo4j-admin import headers, into -o FOLDER).",
         epilog="examples:\n  ip5graph export --format nt -o ip5.nt\n  ip5graph export --format trig > ip5.trig\n"
-               "  ip5graph export --format gexf -o ip5.gexf\n  ip5graph export --format csv -o neo4j-import/",
+        "  ip5graph export --format gexf -o ip5.gexf\n  ip5graph export --format csv -o neo4j-import/",
     )
-    p.add_argument("-f", "--format", choices=("ttl", "nt", "jsonld", "xml", "trig", "graphml", "gexf", "csv"),
-                   default="ttl", help="output format (default ttl)")
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=("ttl", "nt", "jsonld", "xml", "trig", "graphml", "gexf", "csv"),
+        default="ttl",
+        help="output format (default ttl)",
+    )
     p.add_argument("-o", "--output", type=Path, help="file (csv: folder) to write atomically; default stdout")
     data_option(p)
 
@@ -108,12 +121,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- stats
 
+
 def _add_stats(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("stats", help="count triples, nodes per class and sources per tier",
-                       formatter_class=formatter,
-                       description="Counts: triples, instances per class, and per reliability tier the "
-                                   "number of sources and of nodes citing them.",
-                       epilog="example:\n  ip5graph stats")
+    p = sub.add_parser(
+        "stats",
+        help="count triples, nodes per class and sources per tier",
+        formatter_class=formatter,
+        description="Counts: triples, instances per class, and per reliability tier the "
+        "number of sources and of nodes citing them.",
+        epilog="example:\n  ip5graph stats",
+    )
     p.add_argument("-f", "--format", choices=("table", "csv", "tsv", "json", "md"), default="table")
     data_option(p)
 
@@ -138,7 +155,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
         out(s.tiers.serialize(args.format))
         out(top.serialize(args.format))
     return 0
-
 
 
 COMMANDS = [

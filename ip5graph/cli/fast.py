@@ -10,9 +10,17 @@ TYPE_CHECKING = False  # typing and argparse cost milliseconds on the cold query
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
 
-FAST_QUERY_OPTIONS = {"-e": "expr", "--expr": "expr", "-p": "param", "--param": "param",
-                       "-f": "format", "--format": "format", "--engine": "engine", "--width": "width",
-                       "--data": "data"}
+FAST_QUERY_OPTIONS = {
+    "-e": "expr",
+    "--expr": "expr",
+    "-p": "param",
+    "--param": "param",
+    "-f": "format",
+    "--format": "format",
+    "--engine": "engine",
+    "--width": "width",
+    "--data": "data",
+}
 
 
 def fast_query_args(argv: list[str]) -> argparse.Namespace | None:
@@ -26,8 +34,16 @@ def fast_query_args(argv: list[str]) -> argparse.Namespace | None:
         return None
     from ip5graph.query.formats import FORMATS
 
-    args: dict[str, object] = {"target": None, "expr": None, "param": [], "format": None,
-                               "engine": "oxigraph", "width": None, "data": None, "func": cmd_query}
+    args: dict[str, object] = {
+        "target": None,
+        "expr": None,
+        "param": [],
+        "format": None,
+        "engine": "oxigraph",
+        "width": None,
+        "data": None,
+        "func": cmd_query,
+    }
     i = 1
     while i < len(argv):
         token = argv[i]

@@ -17,26 +17,34 @@ from ip5graph.errors import UsageError
 
 def _add_view(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "view", help="write an interactive HTML view of the graph, a neighbourhood or a query",
+        "view",
+        help="write an interactive HTML view of the graph, a neighbourhood or a query",
         formatter_class=formatter,
         description="Write one self-contained HTML page (vis-network inlined, no network needed): the whole "
-                    "graph, the neighbourhood of one entity, or the result of a query as a graph "
-                    "(CONSTRUCT: its triples; SELECT: the entities in its rows and the links among them).",
+        "graph, the neighbourhood of one entity, or the result of a query as a graph "
+        "(CONSTRUCT: its triples; SELECT: the entities in its rows and the links among them).",
         epilog="examples:\n"
-               "  ip5graph view -o ip5.html\n"
-               "  ip5graph view --focus office/jpo --depth 2 -o jpo.html\n"
-               "  ip5graph view --focus 'Kasutani Toshihide' -o kasutani.html\n"
-               "  ip5graph view --query 03-meeting-participants -p meeting=meeting:heads-2021 -o q.html",
+        "  ip5graph view -o ip5.html\n"
+        "  ip5graph view --focus office/jpo --depth 2 -o jpo.html\n"
+        "  ip5graph view --focus 'Kasutani Toshihide' -o kasutani.html\n"
+        "  ip5graph view --query 03-meeting-participants -p meeting=meeting:heads-2021 -o q.html",
     )
     what = p.add_mutually_exclusive_group()
     what.add_argument("--focus", metavar="ENTITY", help="slug (office/jpo, jpo), prefixed name or label")
     what.add_argument("--query", metavar="NAME|FILE", help="named query or .rq file to show as a graph")
     p.add_argument("--depth", type=int, default=1, help="hops around --focus (default 1)")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="bind a parameter of --query (repeatable)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="bind a parameter of --query (repeatable)",
+    )
     p.add_argument("--lang", default="en", help="label language shown first: en, ja, zh or ko (default en)")
-    p.add_argument("--keep-records", action="store_true",
-                   help="show tenures and participations as nodes instead of labelled edges")
+    p.add_argument(
+        "--keep-records", action="store_true", help="show tenures and participations as nodes instead of labelled edges"
+    )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="page to write")
     data_option(p)
 
@@ -63,13 +71,16 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- path
 
+
 def _add_path(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "path", help="the shortest connection between two entities, in words", formatter_class=formatter,
+        "path",
+        help="the shortest connection between two entities, in words",
+        formatter_class=formatter,
         description="Find a shortest chain of links between two entities (in either direction) and say it "
-                    "in words. Exit 1 when they are not connected.",
+        "in words. Exit 1 when they are not connected.",
         epilog="examples:\n  ip5graph path kasutani-toshihide office/jpo\n"
-               "  ip5graph path 'Lisa Jorgenson' cnipa --hops",
+        "  ip5graph path 'Lisa Jorgenson' cnipa --hops",
     )
     p.add_argument("a", metavar="A", help="slug, prefixed name or label")
     p.add_argument("b", metavar="B", help="slug, prefixed name or label")

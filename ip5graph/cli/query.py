@@ -18,10 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ---------------------------------------------------------------- queries
 
+
 def _add_queries(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("queries", help="list the named queries", formatter_class=formatter,
-                       description="List the named queries: name, title and parameters.",
-                       epilog="example:\n  ip5graph queries")
+    p = sub.add_parser(
+        "queries",
+        help="list the named queries",
+        formatter_class=formatter,
+        description="List the named queries: name, title and parameters.",
+        epilog="example:\n  ip5graph queries",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="show descriptions and example parameters")
 
 
@@ -44,24 +49,33 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- query
 
+
 def _add_query(sub: argparse._SubParsersAction) -> None:
     from ip5graph.query.formats import FORMATS
 
     p = sub.add_parser(
-        "query", help="run a named query, a .rq file or SPARQL text", formatter_class=formatter,
+        "query",
+        help="run a named query, a .rq file or SPARQL text",
+        formatter_class=formatter,
         description="Run a named query (see `ip5graph queries`), a .rq file, or SPARQL given with -e.",
         epilog="examples:\n"
-               "  ip5graph query 02-heads-meetings\n"
-               "  ip5graph query 03-meeting-participants --param meeting=meeting:heads-2021 --format csv\n"
-               "  ip5graph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib\n"
-               "  ip5graph query 01-offices --endpoint http://127.0.0.1:7878",
+        "  ip5graph query 02-heads-meetings\n"
+        "  ip5graph query 03-meeting-participants --param meeting=meeting:heads-2021 --format csv\n"
+        "  ip5graph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib\n"
+        "  ip5graph query 01-offices --endpoint http://127.0.0.1:7878",
     )
     p.add_argument("target", nargs="?", metavar="NAME|FILE.rq", help="query name or file")
     p.add_argument("-e", "--expr", metavar="SPARQL", help="SPARQL query text")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="bind a query parameter (repeatable)")
-    p.add_argument("-f", "--format", choices=FORMATS, default=None,
-                   help="output format (default: table, or ttl for CONSTRUCT/DESCRIBE)")
+    p.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query parameter (repeatable)"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: table, or ttl for CONSTRUCT/DESCRIBE)",
+    )
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="query engine")
     p.add_argument("--width", type=int, default=None, help="cut tables to this many columns")
     data_option(p)
@@ -86,14 +100,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
-    result = remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine, store="cached").run(prepared)
+    result = (
+        remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine, store="cached").run(prepared)
+    )
     fmt = args.format or ("ttl" if result.is_graph else "table")
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
         width = os.get_terminal_size(sys.stdout.fileno()).columns
     out(result.serialize(fmt, width))
     return 0
-
 
 
 COMMANDS = [

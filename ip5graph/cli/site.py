@@ -15,22 +15,26 @@ from ip5graph.errors import UsageError
 
 # ---------------------------------------------------------------- build
 
+
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "build", help="build the browsable offline site (views, timeline, query tables, downloads)",
+        "build",
+        help="build the browsable offline site (views, timeline, query tables, downloads)",
         formatter_class=formatter,
         description="Build a folder of HTML pages that work offline from file://: index.html, the whole graph, "
-                    "a page per office, meeting and person, a timeline, every named query as a table and a "
-                    "graph, and downloads in every export format. Built in a temporary folder and swapped in, "
-                    "so a failed build leaves the previous site intact.",
+        "a page per office, meeting and person, a timeline, every named query as a table and a "
+        "graph, and downloads in every export format. Built in a temporary folder and swapped in, "
+        "so a failed build leaves the previous site intact.",
         epilog="examples:\n  ip5graph build\n  ip5graph build -o /tmp/ip5-site --depth 2\n"
-               "then open site/index.html in a browser",
+        "then open site/index.html in a browser",
     )
-    p.add_argument("-o", "--output", type=Path, default=Path("site"), metavar="DIR",
-                   help="site folder (default: site/)")
+    p.add_argument(
+        "-o", "--output", type=Path, default=Path("site"), metavar="DIR", help="site folder (default: site/)"
+    )
     p.add_argument("--depth", type=int, default=1, help="neighbourhood depth of the entity pages (default 1)")
-    p.add_argument("--inline", action="store_true",
-                   help="inline vis-network into every page (bigger, but each page stands alone)")
+    p.add_argument(
+        "--inline", action="store_true", help="inline vis-network into every page (bigger, but each page stands alone)"
+    )
     data_option(p)
 
 
@@ -50,14 +54,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
     progress = _progress_bar if sys.stderr.isatty() else None
-    report = build_site(open_graph(data=args.data), args.output, depth=args.depth, inline=args.inline,
-                        progress=progress)
+    report = build_site(
+        open_graph(data=args.data), args.output, depth=args.depth, inline=args.inline, progress=progress
+    )
     for note in report.notes:
         sys.stderr.write(f"ip5graph: note: {note}\n")
-    out(f"built {args.output}/: {len(report.pages)} pages, {len(report.files)} files; "
-         f"open {args.output / 'index.html'}\n")
+    out(
+        f"built {args.output}/: {len(report.pages)} pages, {len(report.files)} files; "
+        f"open {args.output / 'index.html'}\n"
+    )
     return 0
-
 
 
 COMMANDS = [

@@ -1,9 +1,9 @@
 """The Python API: `ip5graph.open()` returns a KnowledgeGraph to query and convert.
 
-    >>> import ip5graph
-    >>> kg = ip5graph.open()
-    >>> result = kg.query("04-office-heads", office="office:jpo")
-    >>> result.variables, result.rows[0]
+>>> import ip5graph
+>>> kg = ip5graph.open()
+>>> result = kg.query("04-office-heads", office="office:jpo")
+>>> result.variables, result.rows[0]
 """
 
 from __future__ import annotations

@@ -77,8 +77,11 @@ class Inputs:
                 st = None  # read_file below reports it
             if st is not None:
                 entry = known.get(key)
-                if (entry and entry[:3] == (st.st_size, st.st_mtime_ns, st.st_ino)
-                        and st.st_mtime_ns < entry[3] - _RACY_NS):
+                if (
+                    entry
+                    and entry[:3] == (st.st_size, st.st_mtime_ns, st.st_ino)
+                    and st.st_mtime_ns < entry[3] - _RACY_NS
+                ):
                     digest = entry[4]
             if digest is None:
                 hashed_at = time.time_ns()

@@ -16,6 +16,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
+
 def syntax_message(path: Path, err: SyntaxError) -> str:
     """file:line:column: message, from a pyoxigraph parse error."""
     msg = str(err.msg if hasattr(err, "msg") else err)

@@ -12,14 +12,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from ip5graph.kg.graph import KnowledgeGraph
 
-CLASS_COUNTS = sparql_prefixes() + """
+CLASS_COUNTS = (
+    sparql_prefixes()
+    + """
 SELECT ?class (COUNT(DISTINCT ?node) AS ?instances)
 WHERE { ?node a ?class }
 GROUP BY ?class
 ORDER BY DESC(?instances) ?class
 """
+)
 
-TIER_COUNTS = sparql_prefixes() + """
+TIER_COUNTS = (
+    sparql_prefixes()
+    + """
 SELECT ?tier (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?node) AS ?citingNodes)
 WHERE {
   ?source a ip5:Source .
@@ -29,6 +34,7 @@ WHERE {
 GROUP BY ?tier
 ORDER BY DESC(?sources) ?tier
 """
+)
 
 TRIPLES = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
 
@@ -42,6 +48,7 @@ class Stats:
 
 def stats(kg: KnowledgeGraph) -> Stats:
     """Run the three counting queries on a KnowledgeGraph."""
+
     def run(text: str, name: str) -> Result:
         return kg.run(parameters.prepare_text(text, {}, f"<stats:{name}>"))
 

@@ -25,6 +25,7 @@ _KEEP = 4
 # files larger than this are bulk-loaded into the store being built
 _BULK_BYTES = 1 << 20
 
+
 def cache_dir() -> Path:
     """$XDG_CACHE_HOME/ip5graph, or ~/.cache/ip5graph."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -144,8 +145,11 @@ def _prune(stores: Path, keep: int = _KEEP) -> None:
             pass
     for e in entries:
         try:
-            if e.is_dir(follow_symlinks=False) and e.name not in live \
-                    and now - e.stat(follow_symlinks=False).st_mtime > _GRACE_SECONDS:
+            if (
+                e.is_dir(follow_symlinks=False)
+                and e.name not in live
+                and now - e.stat(follow_symlinks=False).st_mtime > _GRACE_SECONDS
+            ):
                 # replaced or forgotten stores, and builds that crashed (.build-*)
                 shutil.rmtree(e.path, ignore_errors=True)
         except OSError:

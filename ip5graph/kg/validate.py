@@ -44,8 +44,11 @@ class Report:
     @property
     def conforms(self) -> bool:
         """True when everything parses, no shape is violated and every file is canonical."""
-        return (not self.parse_errors and not self.noncanonical
-                and not any(v.severity == "Violation" for v in self.violations))
+        return (
+            not self.parse_errors
+            and not self.noncanonical
+            and not any(v.severity == "Violation" for v in self.violations)
+        )
 
     def by_shape(self) -> dict[str, list[Violation]]:
         """The SHACL results grouped by the label of the shape that produced them."""
@@ -124,7 +127,11 @@ def _shacl(inputs: Inputs, shapes_path: Path) -> list[Violation]:
     shapes = Graph()
     shapes.parse(shapes_path, format="turtle")
     _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
         advanced=True,
     )
     out = []
@@ -132,15 +139,18 @@ def _shacl(inputs: Inputs, shapes_path: Path) -> list[Violation]:
         focus = results.value(res, URIRef(SH + "focusNode"))
         severity = results.value(res, URIRef(SH + "resultSeverity"))
         messages = sorted(str(m) for m in results.objects(res, URIRef(SH + "resultMessage")))
-        out.append(Violation(
-            shape=_shape_name(shapes, results.value(res, URIRef(SH + "sourceShape"))),
-            focus=_show(focus),
-            focus_label=_label(data, focus) if focus is not None else "",
-            path=_show(results.value(res, URIRef(SH + "resultPath"))),
-            value=_show(results.value(res, URIRef(SH + "value"))),
-            message="; ".join(messages),
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            component=str(results.value(res, URIRef(SH + "sourceConstraintComponent")) or "")
-            .rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
-        ))
+        out.append(
+            Violation(
+                shape=_shape_name(shapes, results.value(res, URIRef(SH + "sourceShape"))),
+                focus=_show(focus),
+                focus_label=_label(data, focus) if focus is not None else "",
+                path=_show(results.value(res, URIRef(SH + "resultPath"))),
+                value=_show(results.value(res, URIRef(SH + "value"))),
+                message="; ".join(messages),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                component=str(results.value(res, URIRef(SH + "sourceConstraintComponent")) or "")
+                .rsplit("#", 1)[-1]
+                .removesuffix("ConstraintComponent"),
+            )
+        )
     return out

@@ -16,7 +16,7 @@ from ip5graph.rdf.namespaces import PREFIXES
 
 BETWEENNESS_EXACT_MAX = 2000
 BETWEENNESS_SAMPLES = 200
-LOUVAIN_MAX = 3000   # Louvain: 0.05 s at 1k nodes, 2 s at 10k; label propagation: 0.2 s at 10k
+LOUVAIN_MAX = 3000  # Louvain: 0.05 s at 1k nodes, 2 s at 10k; label propagation: 0.2 s at 10k
 
 
 def simple_graph(g: nx.MultiDiGraph) -> nx.Graph:
@@ -74,12 +74,16 @@ def top_entities(g: nx.MultiDiGraph, n: int = 10, *, seed: int = 0) -> list[dict
     btw = betweenness_centrality(g, seed=seed)
     ranked = sorted(g.nodes, key=lambda v: (-btw.get(v, 0.0), -deg.get(v, 0.0), g.nodes[v]["label"], v))
     return [
-        {"iri": v, "slug": g.nodes[v]["slug"], "label": g.nodes[v]["label"], "class": g.nodes[v]["cls_label"],
-         "betweenness": round(btw.get(v, 0.0), 4), "degree": round(deg.get(v, 0.0), 4)}
+        {
+            "iri": v,
+            "slug": g.nodes[v]["slug"],
+            "label": g.nodes[v]["label"],
+            "class": g.nodes[v]["cls_label"],
+            "betweenness": round(btw.get(v, 0.0), 4),
+            "degree": round(deg.get(v, 0.0), 4),
+        }
         for v in ranked[:n]
     ]
-
-
 
 
 def central(kg: Any, n: int = 10, *, seed: int = 0) -> Any:
@@ -92,12 +96,14 @@ def central(kg: Any, n: int = 10, *, seed: int = 0) -> Any:
     loaded = load(kg)
     rows = []
     for rank, e in enumerate(top_entities(loaded.graph, n, seed=seed), start=1):
-        rows.append((
-            ox.Literal(str(rank), datatype=integer),
-            ox.NamedNode(e["iri"]),
-            ox.Literal(e["label"]),
-            ox.Literal(e["class"]),
-            ox.Literal(f"{e['betweenness']:.4f}", datatype=decimal),
-            ox.Literal(f"{e['degree']:.4f}", datatype=decimal),
-        ))
+        rows.append(
+            (
+                ox.Literal(str(rank), datatype=integer),
+                ox.NamedNode(e["iri"]),
+                ox.Literal(e["label"]),
+                ox.Literal(e["class"]),
+                ox.Literal(f"{e['betweenness']:.4f}", datatype=decimal),
+                ox.Literal(f"{e['degree']:.4f}", datatype=decimal),
+            )
+        )
     return Result("SELECT", ["rank", "entity", "label", "class", "betweenness", "degree"], rows)

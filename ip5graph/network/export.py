@@ -36,8 +36,9 @@ def _hex_rgb(colour: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def _node_row(g: nx.MultiDiGraph, v: str, pos: Mapping[str, tuple[float, float]],
-              styles: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def _node_row(
+    g: nx.MultiDiGraph, v: str, pos: Mapping[str, tuple[float, float]], styles: Mapping[str, tuple[str, str]]
+) -> dict[str, Any]:
     a = g.nodes[v]
     labels = a.get("labels", {})
     row: dict[str, Any] = {
@@ -49,8 +50,9 @@ def _node_row(g: nx.MultiDiGraph, v: str, pos: Mapping[str, tuple[float, float]]
     }
     for lang in LANGS:
         row[f"label_{lang}"] = "; ".join(labels.get(lang, []))
-    row["alt_labels"] = "; ".join(f"{k}:{x}" if k else x for k, xs in sorted(a.get("alt_labels", {}).items())
-                                  for x in xs)
+    row["alt_labels"] = "; ".join(
+        f"{k}:{x}" if k else x for k, xs in sorted(a.get("alt_labels", {}).items()) for x in xs
+    )
     row["comment"] = a.get("comment", "")
     for name in DATE_PROPERTIES:
         row[humanize(name).replace(" ", "_")] = "; ".join(a.get("dates", {}).get(name, []))
@@ -109,9 +111,11 @@ def to_gexf(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) ->
     flat = flat_graph(g, positions)
     for _, a in flat.nodes(data=True):
         size = 10.0 + 22.0 * (float(a["betweenness"]) ** 0.5)
-        a["viz"] = {"position": {"x": a["x"], "y": -a["y"], "z": 0.0},
-                    "color": {"r": a["r"], "g": a["g"], "b": a["b"], "a": 1.0},
-                    "size": round(size, 1)}
+        a["viz"] = {
+            "position": {"x": a["x"], "y": -a["y"], "z": 0.0},
+            "color": {"r": a["r"], "g": a["g"], "b": a["b"], "a": 1.0},
+            "size": round(size, 1),
+        }
     buf = io.BytesIO()
     nx.write_gexf(flat, buf, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta>: drop it so the same data gives the same bytes
@@ -133,8 +137,16 @@ def to_csv(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> 
     flat = flat_graph(g, positions)
     nodes_buf, edges_buf = io.StringIO(), io.StringIO()
     node_cols = [c for c in next(iter(flat.nodes.values()), {}) if c != "iri"] if len(flat) else []
-    typed = {"degree": "degree:float", "betweenness": "betweenness:float", "x": "x:float", "y": "y:float",
-             "r": "r:int", "g": "g:int", "b": "b:int", "sources": "sources:string[]"}
+    typed = {
+        "degree": "degree:float",
+        "betweenness": "betweenness:float",
+        "x": "x:float",
+        "y": "y:float",
+        "r": "r:int",
+        "g": "g:int",
+        "b": "b:int",
+        "sources": "sources:string[]",
+    }
     w = csv.writer(nodes_buf, lineterminator="\n")
     w.writerow(["iri:ID", ":LABEL", *[typed.get(c, c) for c in node_cols]])
     for _, a in flat.nodes(data=True):
@@ -151,8 +163,9 @@ def to_csv(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> 
     return nodes_buf.getvalue(), edges_buf.getvalue()
 
 
-def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[float, float]] | None = None,
-                 *, seed: int = 0) -> dict[str, bytes]:
+def export_graph(
+    g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[float, float]] | None = None, *, seed: int = 0
+) -> dict[str, bytes]:
     """File name -> bytes for one format (csv gives two files: nodes.csv and edges.csv)."""
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")

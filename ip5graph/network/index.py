@@ -19,7 +19,7 @@ class SubjectFacts:
     """What one pass over the triples learns about one subject."""
 
     types: set[str] = field(default_factory=set)
-    out: list[tuple[str, Any]] = field(default_factory=list)   # (predicate, object term)
+    out: list[tuple[str, Any]] = field(default_factory=list)  # (predicate, object term)
 
 
 class Lit(NamedTuple):
@@ -39,7 +39,7 @@ def term(t: Any) -> str | Lit | None:
     if kind in ("URIRef", "NamedNode"):
         return t.value if kind == "NamedNode" else str(t)
     if kind == "Literal":
-        if hasattr(t, "value") and not hasattr(t, "toPython"):   # pyoxigraph
+        if hasattr(t, "value") and not hasattr(t, "toPython"):  # pyoxigraph
             return Lit(t.value, t.language or "", t.datatype.value if t.datatype else "")
         return Lit(str(t), t.language or "", str(t.datatype) if t.datatype else "")
     if isinstance(t, (str, Lit)):
@@ -90,8 +90,9 @@ def pick_label_by_lang(labels: dict[str, list[str]], lang: str = "en") -> str:
 class Index:
     """The triples bucketed by subject, with labels of everything, built in one pass."""
 
-    def __init__(self, triples: Iterable[tuple[Any, Any, Any]],
-                 vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
+    def __init__(
+        self, triples: Iterable[tuple[Any, Any, Any]], vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None
+    ) -> None:
         self.terms: dict[str, SubjectFacts] = defaultdict(SubjectFacts)
         self.labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for s_, p_, o_ in triples:

@@ -16,6 +16,7 @@ from ip5graph.network.vocabulary import ID, slug_of
 
 # -- helpers on the projected graph ---------------------------------------------------------
 
+
 def sources_of(g: nx.MultiDiGraph, keys: Iterable[str]) -> list[dict[str, str]]:
     """The source records (id, label, tier, address) behind a node's or edge's 'sources'."""
     table = g.graph.get("sources", {})
@@ -109,6 +110,7 @@ def induced(g: nx.MultiDiGraph, keep: Iterable[str]) -> nx.MultiDiGraph:
 
 # -- queries as graphs ---------------------------------------------------------------------
 
+
 def record_endpoints(g: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
     """Collapsed record IRI (tenure, participation) -> the two nodes its edge joins."""
     found: dict[str, tuple[str, str]] = {}
@@ -133,13 +135,13 @@ def select_graph(g: nx.MultiDiGraph, iris: Iterable[str]) -> nx.MultiDiGraph:
 
 def construct_graph(g: nx.MultiDiGraph, triples: Iterable[Any]) -> nx.MultiDiGraph:
     """A CONSTRUCT result's own triples, projected; entities keep their full-graph details."""
-    sub = project(list(triples), keep_nary=g.graph.get("keep_nary", False),
-                  vocabulary=g.graph.get("vocabulary"))
+    sub = project(list(triples), keep_nary=g.graph.get("keep_nary", False), vocabulary=g.graph.get("vocabulary"))
     for n in sub:
         if n in g:
             sub.nodes[n].update(g.nodes[n])
     sub.graph["sources"] = {**g.graph.get("sources", {}), **sub.graph.get("sources", {})}
     return sub
+
 
 def iter_edges_sorted(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """Edges in (source, target, key) order: every writer uses this for stable output."""
@@ -165,5 +167,4 @@ def result_graph(g: nx.MultiDiGraph, result: Any) -> nx.MultiDiGraph:
     its rows name and the links among them (ASK: nothing). One rule for views, site and tests."""
     if result.is_graph:
         return construct_graph(g, result.triples)
-    return select_graph(g, (t.value for row in result.rows for t in row
-                                     if type(t).__name__ == "NamedNode"))
+    return select_graph(g, (t.value for row in result.rows for t in row if type(t).__name__ == "NamedNode"))

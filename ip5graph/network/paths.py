@@ -16,6 +16,7 @@ from ip5graph.network.vocabulary import PHRASES, ROLE_EDGES, humanize
 
 # -- paths ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Step:
     """One hop of a path: from a node to the next over one edge, read in the path's direction."""
@@ -23,7 +24,7 @@ class Step:
     source: str
     target: str
     key: str
-    forward: bool      # True when the edge points source -> target
+    forward: bool  # True when the edge points source -> target
     attrs: dict[str, Any]
 
 
@@ -86,6 +87,7 @@ def explain(g: nx.MultiDiGraph, steps: list[Step]) -> str:
     """The path in words: 'A chaired B, which was hosted by C'."""
     if not steps:
         return ""
+
     def clause(step: Step) -> str:
         words = phrase(step)
         target = g.nodes[step.target]["label"]
@@ -95,8 +97,6 @@ def explain(g: nx.MultiDiGraph, steps: list[Step]) -> str:
     parts = [f"{g.nodes[first.source]['label']} {clause(first)}"]
     parts.extend(f"which {clause(step)}" for step in steps[1:])
     return ", ".join(parts)
-
-
 
 
 def path_between(loaded: Loaded, a: str, b: str) -> tuple[list[Step] | None, str]:

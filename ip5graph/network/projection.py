@@ -107,8 +107,12 @@ class _Projector:
             for p, o in self.ix.terms[iri].out:
                 if is_iri(o) and p not in (SOURCE,):
                     oi = str(o)
-                    if (oi.startswith(ID) and oi not in self.ix.terms and oi not in nodes
-                            and slug_of(oi).split("/")[0] not in NOT_ENTITY_KINDS):
+                    if (
+                        oi.startswith(ID)
+                        and oi not in self.ix.terms
+                        and oi not in nodes
+                        and slug_of(oi).split("/")[0] not in NOT_ENTITY_KINDS
+                    ):
                         nodes.add(oi)
         return sorted(nodes), nary, claims, tenures, participations
 
@@ -154,8 +158,9 @@ class _Projector:
                 else:
                     facts.append([self._prop_label(p), literal_text(o)])
             elif is_iri(o) and str(o) not in nodes:
-                facts.append([self._prop_label(p), self.ix.label(str(o), self.lang)
-                              if str(o) in self.ix.labels else str(o)])
+                facts.append(
+                    [self._prop_label(p), self.ix.label(str(o), self.lang) if str(o) in self.ix.labels else str(o)]
+                )
         slug = slug_of(iri)
         return {
             "iri": iri,
@@ -201,7 +206,7 @@ class _Projector:
             g.add_node(iri, **self._node_attrs(iri, node_set))
 
         edges: list[tuple[str, str, str, dict[str, Any]]] = []
-        covered: set[tuple[str, str, str]] = set()   # (subject, key, object) already drawn
+        covered: set[tuple[str, str, str]] = set()  # (subject, key, object) already drawn
         if not self.keep_nary:
             for t in tenures:
                 edges.extend(self._tenure_edge(t, node_set))
@@ -209,7 +214,7 @@ class _Projector:
                 edges.extend(self._participation_edges(part, node_set))
             for u, v, _, attrs in edges:
                 if attrs.get("role_key") in ("chair", "co-chair"):
-                    covered.add((v, "chair", u))   # ip5:chair meeting->person says the same
+                    covered.add((v, "chair", u))  # ip5:chair meeting->person says the same
         inverses = self._inverse_pairs()
         present: set[tuple[str, str, str]] = set()
         direct: list[tuple[str, str, str, dict[str, Any]]] = []
@@ -236,7 +241,7 @@ class _Projector:
         for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2], e[3].get("iri", ""))):
             k = key
             n = 2
-            while (u, v, k) in seen:   # parallel records of one kind (two tenures): distinct keys
+            while (u, v, k) in seen:  # parallel records of one kind (two tenures): distinct keys
                 k = f"{key}-{n}"
                 n += 1
             seen.add((u, v, k))
@@ -277,13 +282,15 @@ class _Projector:
         is_acting = "true" in acting or "1" in acting
         key = "headed-acting" if is_acting else "headed"
         attrs = self._record_attrs(t)
-        attrs.update({
-            "label": "headed (acting)" if is_acting else "headed",
-            "prop": TENURE,
-            "acting": is_acting,
-            "title": "; ".join(self._lit_values(t, IP5 + "title")),
-            "ordinal": "; ".join(self._lit_values(t, IP5 + "ordinal")),
-        })
+        attrs.update(
+            {
+                "label": "headed (acting)" if is_acting else "headed",
+                "prop": TENURE,
+                "acting": is_acting,
+                "title": "; ".join(self._lit_values(t, IP5 + "title")),
+                "ordinal": "; ".join(self._lit_values(t, IP5 + "ordinal")),
+            }
+        )
         return [(holder, org, key, attrs)]
 
     def _participation_edges(self, part: str, nodes: set[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -297,21 +304,22 @@ class _Projector:
         attrs = self._record_attrs(part)
         representing = self._iri_value(part, IP5 + "representing")
         behalf = self._iri_value(part, IP5 + "onBehalfOf")
-        attrs.update({
-            "label": label,
-            "prop": PARTICIPATION,
-            "role": self.ix.label(role_iri, self.lang) if role_iri else "",
-            "representing": self.ix.label(representing, self.lang) if representing else "",
-            "on_behalf_of": self.ix.label(behalf, self.lang) if behalf else "",
-            "capacity": "; ".join(self._lit_values(part, IP5 + "capacity")),
-        })
+        attrs.update(
+            {
+                "label": label,
+                "prop": PARTICIPATION,
+                "role": self.ix.label(role_iri, self.lang) if role_iri else "",
+                "representing": self.ix.label(representing, self.lang) if representing else "",
+                "on_behalf_of": self.ix.label(behalf, self.lang) if behalf else "",
+                "capacity": "; ".join(self._lit_values(part, IP5 + "capacity")),
+            }
+        )
         attrs["role_key"] = role
         key = {"chair": "chaired", "co-chair": "co-chaired"}.get(role, f"attended-as-{role}")
         out = [(who, meeting, key, attrs)]
         if behalf in nodes and behalf != who:
             extra = self._record_attrs(part)
-            extra.update({"label": "stood in for", "prop": PARTICIPATION,
-                          "meeting": self.ix.label(meeting, self.lang)})
+            extra.update({"label": "stood in for", "prop": PARTICIPATION, "meeting": self.ix.label(meeting, self.lang)})
             out.append((who, behalf, "stood-in-for", extra))
         return out
 
@@ -340,7 +348,6 @@ class _Projector:
             for t in targets:
                 if t in g:
                     g.nodes[t]["claims"].append(record)
-
 
 
 @dataclass

@@ -36,21 +36,49 @@ PERSON = FOAF + "Person"
 
 # Classes whose instances are never graph nodes (they describe terms, not the world).
 META_CLASSES = {
-    OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
-    OWL + "Ontology", OWL + "TransitiveProperty", OWL + "SymmetricProperty", OWL + "FunctionalProperty",
-    RDFS + "Class", RDFS + "Datatype", RDF + "Property", SKOS + "Concept", SKOS + "ConceptScheme",
-    SH + "NodeShape", SH + "PropertyShape",
+    OWL + "Class",
+    OWL + "ObjectProperty",
+    OWL + "DatatypeProperty",
+    OWL + "AnnotationProperty",
+    OWL + "Ontology",
+    OWL + "TransitiveProperty",
+    OWL + "SymmetricProperty",
+    OWL + "FunctionalProperty",
+    RDFS + "Class",
+    RDFS + "Datatype",
+    RDF + "Property",
+    SKOS + "Concept",
+    SKOS + "ConceptScheme",
+    SH + "NodeShape",
+    SH + "PropertyShape",
 }
 META_NAMESPACES = (OWL, RDFS, RDF, SH, PREFIXES["xsd"])
 
 # The most specific class wins when a node has several types (e.g. ip5:PatentOffice and
 # org:FormalOrganization); anything not listed comes after, in IRI order.
 CLASS_ORDER = [
-    IP5 + "HeadsMeeting", IP5 + "HeadsIndustryMeeting", IP5 + "DeputyHeadsMeeting", IP5 + "Meeting",
-    IP5 + "PatentOffice", IP5 + "InternationalOrganization", IP5 + "IndustryAssociation",
-    IP5 + "Forum", IP5 + "WorkingGroup", PERSON, IP5 + "Initiative", IP5 + "OutcomeDocument",
-    IP5 + "Aim", IP5 + "Place", IP5 + "NameChange", IP5 + "ApplicationShare", IP5 + "Conflict",
-    TENURE, PARTICIPATION, INFERRED_CLAIM, CLAIM, SOURCE_CLASS,
+    IP5 + "HeadsMeeting",
+    IP5 + "HeadsIndustryMeeting",
+    IP5 + "DeputyHeadsMeeting",
+    IP5 + "Meeting",
+    IP5 + "PatentOffice",
+    IP5 + "InternationalOrganization",
+    IP5 + "IndustryAssociation",
+    IP5 + "Forum",
+    IP5 + "WorkingGroup",
+    PERSON,
+    IP5 + "Initiative",
+    IP5 + "OutcomeDocument",
+    IP5 + "Aim",
+    IP5 + "Place",
+    IP5 + "NameChange",
+    IP5 + "ApplicationShare",
+    IP5 + "Conflict",
+    TENURE,
+    PARTICIPATION,
+    INFERRED_CLAIM,
+    CLAIM,
+    SOURCE_CLASS,
 ]
 CLASS_RANK = {c: i for i, c in enumerate(CLASS_ORDER)}
 
@@ -59,7 +87,13 @@ VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme"}
 NOT_ENTITY_KINDS = VOCAB_KINDS | {"source", "claim", "inference", "tenure", "participation"}
 
 DATE_PROPERTIES = (
-    "startDate", "endDate", "date", "seriesStartDate", "seriesEndDate", "foundingDate", "inOfficeOn",
+    "startDate",
+    "endDate",
+    "date",
+    "seriesStartDate",
+    "seriesEndDate",
+    "foundingDate",
+    "inOfficeOn",
 )
 
 # How an edge reads in a sentence, forwards (subject -> object) and backwards.
@@ -101,16 +135,23 @@ PHRASES: dict[str, tuple[str, str]] = {
 ROLE_EDGES: dict[str, tuple[str, str, str]] = {
     "chair": ("chaired", "chaired {}", "was chaired by {}"),
     "co-chair": ("co-chaired", "co-chaired {}", "was co-chaired by {}"),
-    "head-of-delegation": ("attended (head of delegation)", "attended {} as head of delegation",
-                           "was attended by {} as head of delegation"),
-    "acting-head-of-delegation": ("attended (acting head of delegation)",
-                                  "attended {} as acting head of delegation",
-                                  "was attended by {} as acting head of delegation"),
-    "representative": ("attended (representative)", "attended {} as a representative",
-                       "was attended by {} as a representative"),
+    "head-of-delegation": (
+        "attended (head of delegation)",
+        "attended {} as head of delegation",
+        "was attended by {} as head of delegation",
+    ),
+    "acting-head-of-delegation": (
+        "attended (acting head of delegation)",
+        "attended {} as acting head of delegation",
+        "was attended by {} as acting head of delegation",
+    ),
+    "representative": (
+        "attended (representative)",
+        "attended {} as a representative",
+        "was attended by {} as a representative",
+    ),
     "observer": ("attended (observer)", "attended {} as an observer", "was attended by {} as an observer"),
-    "industry-representative": ("attended (industry)", "attended {} for industry",
-                                "was attended by {} for industry"),
+    "industry-representative": ("attended (industry)", "attended {} for industry", "was attended by {} for industry"),
     "participant": ("attended", "attended {}", "was attended by {}"),
 }
 
@@ -130,6 +171,7 @@ def slug_of(iri: str) -> str:
     """'office/jpo' for a data IRI; the whole IRI for anything else."""
     return iri.removeprefix(ID)
 
+
 def main_class(types: Iterable[str]) -> str:
     """The most specific known class of a node, or '' when it has no type."""
     ranked = sorted(types, key=lambda c: (CLASS_RANK.get(c, len(CLASS_ORDER)), c))
@@ -138,7 +180,6 @@ def main_class(types: Iterable[str]) -> str:
 
 def is_meta(types: set[str], iri: str) -> bool:
     return bool(types & META_CLASSES) or iri.startswith(META_NAMESPACES)
-
 
 
 # class -> (colour, vis shape); the legend shows them in this order.
@@ -167,7 +208,6 @@ _FALLBACK_COLOURS = ("#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31
 _FALLBACK_SHAPES = ("dot", "square", "triangle", "diamond")
 
 
-
 def class_styles(classes: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Colour and vis shape per class: fixed for the ontology's classes, a palette for others."""
     styles: dict[str, tuple[str, str]] = {}
@@ -176,8 +216,10 @@ def class_styles(classes: Iterable[str]) -> dict[str, tuple[str, str]]:
         if c in CLASS_STYLE:
             styles[c] = CLASS_STYLE[c]
         else:
-            styles[c] = (_FALLBACK_COLOURS[extra % len(_FALLBACK_COLOURS)],
-                         _FALLBACK_SHAPES[extra % len(_FALLBACK_SHAPES)])
+            styles[c] = (
+                _FALLBACK_COLOURS[extra % len(_FALLBACK_COLOURS)],
+                _FALLBACK_SHAPES[extra % len(_FALLBACK_SHAPES)],
+            )
             extra += 1
     return styles
 

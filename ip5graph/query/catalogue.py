@@ -15,6 +15,7 @@ from ip5graph.kg import resources
 
 PARAM_TYPES = ("iri", "string", "lang", "date", "integer", "boolean")
 
+
 class Record:
     """A small immutable record (typing.NamedTuple and dataclasses cost milliseconds to import)."""
 
@@ -77,7 +78,9 @@ class NamedQuery(Record):
         """The example value of each parameter, as written in the headers."""
         return {p.name: p.example for p in self.params if p.example is not None}
 
+
 # ---------------------------------------------------------------- catalogue
+
 
 def _slug(name: str) -> str:
     """02-heads-meetings -> heads-meetings (a name without a number is its own slug)."""
@@ -87,8 +90,7 @@ def _slug(name: str) -> str:
 def _names(name: str, query_name: str) -> bool:
     """Whether `name` names the query: its full name, its slug or its number (2 or 02)."""
     number = query_name.split("-", 1)[0]
-    return name in (query_name, _slug(query_name)) or (name.isdigit() and number.isdigit()
-                                                       and int(number) == int(name))
+    return name in (query_name, _slug(query_name)) or (name.isdigit() and number.isdigit() and int(number) == int(name))
 
 
 def parse_headers(path: Path, text: str) -> NamedQuery:

@@ -22,6 +22,7 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "table", "md")
 FORMATS = tuple(dict.fromkeys(SELECT_FORMATS + GRAPH_FORMATS))
 
+
 # ---------------------------------------------------------------- display (table, md)
 def _graph_rows(result: Result) -> tuple[list[str], list[tuple[Term, ...]]]:
     triples = sorted(result.triples, key=triple_key)
@@ -31,7 +32,7 @@ def _graph_rows(result: Result) -> tuple[list[str], list[tuple[Term, ...]]]:
 def _display_rows(result: Result) -> tuple[list[str], list[list[str]]]:
     if result.form == "ASK":
         return ["boolean"], [["true" if result.boolean else "false"]]
-    variables, rows = (_graph_rows(result) if result.is_graph else (result.variables, result.rows))
+    variables, rows = _graph_rows(result) if result.is_graph else (result.variables, result.rows)
     iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
     labels = result.labeller(sorted(iris)) if result.labeller and iris else {}
 
@@ -50,8 +51,7 @@ def _display_rows(result: Result) -> tuple[list[str], list[list[str]]]:
 def _width(text: str) -> int:
     if text.isascii():  # one column a character: the common case, without a per-character loop
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
 def _cut(text: str, width: int) -> str:
@@ -82,14 +82,19 @@ def to_table(result: Result, width: int | None = None) -> str:
             if widths[widest] <= 6:
                 break
             widths[widest] -= 1
-    lines = ["  ".join(_pad(_cut(h, w), w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(_pad(_cut(h, w), w) for h, w in zip(header, widths)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     for r in rows:
         lines.append("  ".join(_pad(_cut(c, w), w) for c, w in zip(r, widths)).rstrip())
     if result.form != "ASK":
         n = len(rows)
-        lines.append(f"({n} {'row' if n == 1 else 'rows'})" if not result.is_graph
-                     else f"({n} {'triple' if n == 1 else 'triples'})")
+        lines.append(
+            f"({n} {'row' if n == 1 else 'rows'})"
+            if not result.is_graph
+            else f"({n} {'triple' if n == 1 else 'triples'})"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -100,13 +105,13 @@ def to_md(result: Result) -> str:
     def cell(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|")
 
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- SPARQL 1.1 results formats
+
 
 def to_csv(result: Result) -> str:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
@@ -121,8 +126,7 @@ def to_csv(result: Result) -> str:
         return buf.getvalue()
     w.writerow(result.variables)
     for row in result.rows:
-        w.writerow(["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value)
-                    for t in row])
+        w.writerow(["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value) for t in row])
     return buf.getvalue()
 
 
@@ -155,15 +159,19 @@ def to_json(result: Result) -> str:
     if result.form == "ASK":
         doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        doc = {"head": {"vars": list(result.variables)},
-               "results": {"bindings": [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                                        for row in result.rows]}}
+        doc = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+                ]
+            },
+        }
     return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 def _xml_escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _xml_term(t: Term) -> str:
@@ -180,8 +188,11 @@ def _xml_term(t: Term) -> str:
 
 def to_xml(result: Result) -> str:
     """SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        "  <head>",
+    ]
     if result.form == "ASK":
         lines += ["  </head>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
         return "\n".join(lines) + "\n"
@@ -217,6 +228,13 @@ def to_jsonld(result: Result) -> str:
 
 
 WRITERS: dict[str, Callable[[Result], str]] = {
-    "table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml, "md": to_md,
-    "ttl": to_ttl, "nt": to_nt, "jsonld": to_jsonld,
+    "table": to_table,
+    "csv": to_csv,
+    "tsv": to_tsv,
+    "json": to_json,
+    "xml": to_xml,
+    "md": to_md,
+    "ttl": to_ttl,
+    "nt": to_nt,
+    "jsonld": to_jsonld,
 }

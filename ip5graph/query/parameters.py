@@ -43,6 +43,7 @@ class Prepared(Record):
 
 # ---------------------------------------------------------------- parameters
 
+
 def _expand_iri(value: str) -> str | None:
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
@@ -126,8 +127,11 @@ def guess_type(value: object) -> str:
         return "date"
     if text in ("true", "false"):
         return "boolean"
-    if (text.startswith("<") and text.endswith(">")) or re.match(r"^https?://", text) \
-            or (":" in text and text.split(":", 1)[0] in PREFIXES):
+    if (
+        (text.startswith("<") and text.endswith(">"))
+        or re.match(r"^https?://", text)
+        or (":" in text and text.split(":", 1)[0] in PREFIXES)
+    ):
         return "iri" if _expand_iri(text) else "string"
     return "string"
 
@@ -145,6 +149,7 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- preparing
 
+
 def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
     """Check the parameters against the headers and type them."""
     declared = {p.name: p for p in query.params}
@@ -156,8 +161,10 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
     for p in query.params:
         if p.name not in params:
             value = p.example or p.type.upper()
-            raise UsageError(f"query {query.name} needs a parameter: --param {p.name}={value} "
-                             f"({p.description or _TYPE_HINT[p.type]})")
+            raise UsageError(
+                f"query {query.name} needs a parameter: --param {p.name}={value} "
+                f"({p.description or _TYPE_HINT[p.type]})"
+            )
         bindings[p.name] = convert(p.name, p.type, params[p.name])
     form = check_safe(query.text, str(query.path))
     _no_describe_params(form, bindings)

@@ -15,12 +15,19 @@ from ip5graph.rdf.terms import Term
 
 Labeller = Callable[[Iterable[str]], dict[str, str]]
 
+
 class Result:
     """What a query returned: rows of terms (SELECT), a boolean (ASK) or triples (graph forms)."""
 
-    def __init__(self, form: str, variables: list[str] | None = None,
-                 rows: list[tuple[Term | None, ...]] | None = None, boolean: bool | None = None,
-                 triples: list[ox.Triple] | None = None, labeller: Labeller | None = None) -> None:
+    def __init__(
+        self,
+        form: str,
+        variables: list[str] | None = None,
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+        labeller: Labeller | None = None,
+    ) -> None:
         self.form = form
         self.variables = list(variables or [])
         self.rows = list(rows or [])

@@ -32,8 +32,11 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 def tokens(text: str) -> list[tuple[str, str, int]]:
     """The SPARQL tokens of `text` as (kind, text, offset), without comments and white space."""
-    return [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)
-            if m.lastgroup not in ("comment", "space")]
+    return [
+        (m.lastgroup or "", m.group(), m.start())
+        for m in _TOKEN.finditer(text)
+        if m.lastgroup not in ("comment", "space")
+    ]
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -56,14 +59,15 @@ def check_safe(text: str, source: str = "<query>") -> str:
         word = value.upper()
         where = "{}:{}:{}".format(source, *_position(text, start))
         if word == "SERVICE":
-            raise UnsafeQueryError(f"{where}: refused: SERVICE would call a remote endpoint; "
-                                   "ip5graph queries only the loaded graph")
+            raise UnsafeQueryError(
+                f"{where}: refused: SERVICE would call a remote endpoint; ip5graph queries only the loaded graph"
+            )
         if word == "LOAD":
-            raise UnsafeQueryError(f"{where}: refused: LOAD would fetch data from outside; "
-                                   "ip5graph queries only the loaded graph")
+            raise UnsafeQueryError(
+                f"{where}: refused: LOAD would fetch data from outside; ip5graph queries only the loaded graph"
+            )
         if word in _UPDATE_WORDS:
-            raise UnsafeQueryError(f"{where}: refused: {word} is a SPARQL update; "
-                                   "the graph is read-only")
+            raise UnsafeQueryError(f"{where}: refused: {word} is a SPARQL update; the graph is read-only")
         if word == "FROM":
             j = i + 1
             named = j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED"
@@ -71,16 +75,18 @@ def check_safe(text: str, source: str = "<query>") -> str:
                 j += 1
             iri = toks[j][1] if j < len(toks) else ""
             if named:
-                raise UnsafeQueryError(f"{where}: refused: FROM NAMED {iri}: only the loaded graph "
-                                       f"<{LOADED_GRAPH}> may be named, and it has no named graphs")
+                raise UnsafeQueryError(
+                    f"{where}: refused: FROM NAMED {iri}: only the loaded graph "
+                    f"<{LOADED_GRAPH}> may be named, and it has no named graphs"
+                )
             if iri != f"<{LOADED_GRAPH}>":
-                raise UnsafeQueryError(f"{where}: refused: FROM {iri} is not the loaded graph; "
-                                       f"only FROM <{LOADED_GRAPH}> is allowed")
+                raise UnsafeQueryError(
+                    f"{where}: refused: FROM {iri} is not the loaded graph; only FROM <{LOADED_GRAPH}> is allowed"
+                )
         if form is None and word in _FORMS:
             form = word
     if form is None:
-        raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT "
-                         "or DESCRIBE query")
+        raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return form
 
 

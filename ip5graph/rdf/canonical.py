@@ -46,7 +46,7 @@ class _Namer:
         kinds = set()
         for term in _terms(graph):
             if isinstance(term, URIRef) and term.startswith(ID):
-                rest = term[len(ID):]
+                rest = term[len(ID) :]
                 if "/" in rest:
                     kinds.add(rest.split("/", 1)[0])
         for kind in sorted(kinds):
@@ -59,18 +59,14 @@ class _Namer:
     def iri(self, term: URIRef) -> str:
         for prefix, ns in self._by_length:
             if term.startswith(ns):
-                local = term[len(ns):]
+                local = term[len(ns) :]
                 if _LOCAL_OK.match(local) and not local.endswith("-"):
                     self.used.add(prefix)
                     return f"{prefix}:{local}"
         return "<" + _escape_iri(str(term)) + ">"
 
     def header(self) -> str:
-        lines = [
-            f"@prefix {p}: <{ns}> ."
-            for p, ns in self.prefixes.items()
-            if p in self.used
-        ]
+        lines = [f"@prefix {p}: <{ns}> ." for p, ns in self.prefixes.items() if p in self.used]
         return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -193,10 +189,7 @@ class _Writer:
 
     def write(self) -> str:
         subjects = set(self.g.subjects())
-        top = [
-            s for s in subjects
-            if not (isinstance(s, BNode) and self.refcount.get(s, 0) == 1)
-        ]
+        top = [s for s in subjects if not (isinstance(s, BNode) and self.refcount.get(s, 0) == 1)]
         blocks = []
         for s in sorted(top, key=self.subject_key):
             if isinstance(s, BNode) and self.refcount.get(s, 0) == 0:

@@ -43,8 +43,8 @@ def prefixes_for(iris: Iterable[str]) -> dict[str, str]:
     out = {p: ns for p, ns in PREFIXES.items() if p != "id"}
     kinds = set()
     for iri in iris:
-        if iri.startswith(ID) and "/" in iri[len(ID):]:
-            kinds.add(iri[len(ID):].split("/", 1)[0])
+        if iri.startswith(ID) and "/" in iri[len(ID) :]:
+            kinds.add(iri[len(ID) :].split("/", 1)[0])
     for kind in sorted(kinds):
         if kind not in out:
             out[kind] = f"{ID}{kind}/"

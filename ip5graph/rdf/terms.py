@@ -57,13 +57,13 @@ def to_rdflib(term: Term | None) -> object:
 def compact(iri: str) -> str:
     """A prefixed name for an IRI where one reads well (office:jpo, ip5:Meeting), else the IRI."""
     if iri.startswith(ID):
-        rest = iri[len(ID):]
+        rest = iri[len(ID) :]
         kind, sep, local = rest.partition("/")
         if sep and _LOCAL_OK.match(local) and "/" not in local:
             return f"{kind}:{local}"
     for prefix, ns in PREFIXES.items():
         if prefix != "id" and iri.startswith(ns):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if _LOCAL_OK.match(local):
                 return f"{prefix}:{local}"
     return iri

@@ -28,8 +28,10 @@ SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 CHUNK = 64 * 1024
 
+
 class EndpointError(Ip5GraphError):
     """A remote endpoint or the local server failed: unreachable, HTTP error, timeout, port taken."""
+
 
 # ---------------------------------------------------------------- endpoints and HTTP
 
@@ -56,8 +58,7 @@ def _check_url(url: str, option: str) -> str:
     return url
 
 
-def authorization(user: str | None = None, password: str | None = None,
-                  token: str | None = None) -> str | None:
+def authorization(user: str | None = None, password: str | None = None, token: str | None = None) -> str | None:
     """The Authorization header value: Basic for user and password, else Bearer for a token."""
     if user is not None:
         if password is None:
@@ -76,10 +77,17 @@ def authorization(user: str | None = None, password: str | None = None,
     return None
 
 
-def remote(endpoint: str | None = None, *, query_url: str | None = None,
-           store_url: str | None = None, user: str | None = None, password: str | None = None,
-           token: str | None = None, timeout: float = 60.0,
-           default_graphs: Sequence[str] = ()) -> Remote:
+def remote(
+    endpoint: str | None = None,
+    *,
+    query_url: str | None = None,
+    store_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    timeout: float = 60.0,
+    default_graphs: Sequence[str] = (),
+) -> Remote:
     """A Remote from a base URL (Oxigraph's layout) and/or explicit query and store URLs.
 
     `password` and `token` default to the IP5GRAPH_PASSWORD and IP5GRAPH_TOKEN environment
@@ -102,8 +110,7 @@ def remote(endpoint: str | None = None, *, query_url: str | None = None,
         password = os.environ.get(PASSWORD_ENV)
     if token is None:
         token = os.environ.get(TOKEN_ENV) or None
-    return Remote(query_url, store_url, authorization(user, password, token), float(timeout),
-                  tuple(default_graphs))
+    return Remote(query_url, store_url, authorization(user, password, token), float(timeout), tuple(default_graphs))
 
 
 def check_iri(iri: str, option: str) -> str:
@@ -131,8 +138,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse redirects: urllib would resend the Authorization header to wherever they point."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise urllib.error.HTTPError(req.full_url, code,
-                                     f"redirected to {newurl}; use that URL instead", headers, fp)
+        raise urllib.error.HTTPError(req.full_url, code, f"redirected to {newurl}; use that URL instead", headers, fp)
 
 
 def _opener(url: str) -> urllib.request.OpenerDirector:
@@ -163,8 +169,14 @@ class Response:
     body: bytes
 
 
-def request(remote_: Remote, method: str, url: str, body: bytes | Iterable[bytes] | None = None,
-          headers: dict[str, str] | None = None, length: int | None = None) -> Response:
+def request(
+    remote_: Remote,
+    method: str,
+    url: str,
+    body: bytes | Iterable[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+    length: int | None = None,
+) -> Response:
     """One HTTP request; any failure becomes an EndpointError with one line of explanation."""
     hdrs = dict(headers or {})
     hdrs.setdefault("User-Agent", "ip5graph")
@@ -210,8 +222,14 @@ def with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
 def post_query(remote_: Remote, text: str, accept: str, graphs: Sequence[str] = ()) -> Response:
     """POST one SPARQL query (SPARQL 1.1 Protocol), over the merge of `graphs` if any."""
     url = with_params(remote_.query_url, [("default-graph-uri", g) for g in graphs])
-    return request(remote_, "POST", url, text.encode("utf-8"),
-                 {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+    return request(
+        remote_,
+        "POST",
+        url,
+        text.encode("utf-8"),
+        {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+    )
+
 
 def hostport(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

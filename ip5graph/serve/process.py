@@ -48,7 +48,6 @@ def oxigraph_executable() -> str:
     raise EndpointError("the Oxigraph server is not installed: pip install 'ip5graph[serve]' (or 'oxigraph>=0.5,<0.6')")
 
 
-
 def url_for(host: str, port: int) -> str:
     """The base URL a server bound to host:port answers on."""
     return f"http://{hostport(host, port)}"
@@ -70,8 +69,9 @@ def check_port_free(host: str, port: int) -> None:
             s.bind(addr)
         except OSError as e:
             if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                raise EndpointError(f"port {port} on {host} is already in use; "
-                                    "stop the other server or choose another --port") from None
+                raise EndpointError(
+                    f"port {port} on {host} is already in use; stop the other server or choose another --port"
+                ) from None
             raise EndpointError(f"cannot listen on {hostport(host, port)}: {e.strerror or e}") from None
 
 
@@ -114,9 +114,16 @@ class Server:
     Store writes (HTTP 403), and several readers may share the cached store.
     """
 
-    def __init__(self, location: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-                 read_only: bool = True, timeout_s: float | None = None,
-                 log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        location: Path,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        *,
+        read_only: bool = True,
+        timeout_s: float | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         self.location = Path(location)
         self.host = host
         self.port = port
@@ -134,8 +141,14 @@ class Server:
         return url_for(self.host, self.port)
 
     def command(self) -> list[str]:
-        cmd = [oxigraph_executable(), "serve-read-only" if self.read_only else "serve",
-               "--location", str(self.location), "--bind", hostport(self.host, self.port)]
+        cmd = [
+            oxigraph_executable(),
+            "serve-read-only" if self.read_only else "serve",
+            "--location",
+            str(self.location),
+            "--bind",
+            hostport(self.host, self.port),
+        ]
         if self.timeout_s:
             cmd += ["--timeout-s", str(max(1, int(self.timeout_s)))]
         return cmd
@@ -164,12 +177,16 @@ class Server:
         check_port_free(self.host, self.port)
         try:
             self.process = subprocess.Popen(
-                self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                self.command(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                preexec_fn=_child_setup if os.name == "posix" else None)
+                preexec_fn=_child_setup if os.name == "posix" else None,
+            )
         except OSError as e:
-            raise EndpointError(f"cannot start the Oxigraph server ({e.filename or 'oxigraph'}): "
-                                f"{e.strerror or e}") from None
+            raise EndpointError(
+                f"cannot start the Oxigraph server ({e.filename or 'oxigraph'}): {e.strerror or e}"
+            ) from None
         self._reader = threading.Thread(target=self._read_stderr, name="oxigraph-stderr", daemon=True)
         self._reader.start()
         deadline = time.monotonic() + ready_timeout
@@ -187,8 +204,7 @@ class Server:
     def _death_message(self, code: int) -> str:
         last = self._lines[-1] if self._lines else f"exit code {code}"
         if "address already in use" in last.lower() or "os error 98" in last.lower():
-            return (f"port {self.port} on {self.host} is already in use; "
-                    "stop the other server or choose another --port")
+            return f"port {self.port} on {self.host} is already in use; stop the other server or choose another --port"
         return f"the Oxigraph server stopped at once: {one_line(last)}"
 
     def _answers(self) -> bool:

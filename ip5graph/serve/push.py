@@ -25,8 +25,11 @@ from ip5graph.serve.client import (
 )
 
 GRAPH_BASE = "https://w3id.org/ip5graph/graph/"
+
+
 class PushVerificationError(EndpointError):
     """A pushed graph does not hold the number of triples that was sent."""
+
 
 def count_triples(remote_: Remote, graph: str) -> int:
     """How many triples the endpoint holds in one named graph."""
@@ -104,8 +107,10 @@ def plan_push(files: Sequence[Path], graph: str | None = None) -> list[GraphUplo
     for path in files:
         iri = graph_iri(path)
         if iri in seen:
-            raise UsageError(f"{seen[iri]} and {path} would both go to <{iri}>; rename one, "
-                             "or push everything into one graph with --graph IRI")
+            raise UsageError(
+                f"{seen[iri]} and {path} would both go to <{iri}>; rename one, "
+                "or push everything into one graph with --graph IRI"
+            )
         seen[iri] = path
         uploads.append(_upload(iri, [path], _triples_of(path)))
     return uploads
@@ -117,14 +122,15 @@ Progress = Callable[[int, int], None]
 def _chunks(body: bytes, done: int, total: int, progress: Progress | None) -> Iterator[bytes]:
     view = memoryview(body)
     for i in range(0, len(body), CHUNK):
-        chunk = view[i:i + CHUNK]
+        chunk = view[i : i + CHUNK]
         yield bytes(chunk)
         if progress:
             progress(done + i + len(chunk), total)
 
 
-def put_graph(remote_: Remote, upload: GraphUpload, progress: Progress | None = None,
-              done: int = 0, total: int = 0) -> bool:
+def put_graph(
+    remote_: Remote, upload: GraphUpload, progress: Progress | None = None, done: int = 0, total: int = 0
+) -> bool:
     """Replace one remote graph with a single Graph Store PUT; True when the graph is new.
 
     One request carries the whole graph with its Content-Length, so a client that dies midway
@@ -134,13 +140,23 @@ def put_graph(remote_: Remote, upload: GraphUpload, progress: Progress | None = 
     if remote_.store_url is None:
         raise UsageError("pushing needs a Graph Store URL: give --endpoint or --store-url")
     url = with_params(remote_.store_url, [("graph", upload.iri)])
-    resp = request(remote_, "PUT", url, _chunks(upload.body, done, total or len(upload.body), progress),
-                 {"Content-Type": "application/n-triples"}, length=len(upload.body))
+    resp = request(
+        remote_,
+        "PUT",
+        url,
+        _chunks(upload.body, done, total or len(upload.body), progress),
+        {"Content-Type": "application/n-triples"},
+        length=len(upload.body),
+    )
     return resp.status == 201
 
 
-def push(remote_: Remote, uploads: Sequence[GraphUpload], progress: Progress | None = None,
-         on_graph: Callable[[Pushed], None] | None = None) -> list[Pushed]:
+def push(
+    remote_: Remote,
+    uploads: Sequence[GraphUpload],
+    progress: Progress | None = None,
+    on_graph: Callable[[Pushed], None] | None = None,
+) -> list[Pushed]:
     """PUT each graph whole, then check its triple count with a SPARQL query.
 
     A mismatch raises PushVerificationError at once, naming the graph and both counts.
@@ -153,8 +169,7 @@ def push(remote_: Remote, uploads: Sequence[GraphUpload], progress: Progress | N
         done += len(upload.body)
         got = count_triples(remote_, upload.iri)
         if got != upload.triples:
-            raise PushVerificationError(
-                f"<{upload.iri}>: sent {upload.triples} triples but the endpoint holds {got}")
+            raise PushVerificationError(f"<{upload.iri}>: sent {upload.triples} triples but the endpoint holds {got}")
         pushed = Pushed(upload.iri, got, created)
         out.append(pushed)
         if on_graph:

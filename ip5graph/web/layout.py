@@ -17,6 +17,7 @@ from ip5graph.network.analytics import communities_of_simple, simple_graph
 SPRING_MAX = 300
 # -- layout -----------------------------------------------------------------------------------
 
+
 def layout(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[float, float]]:
     """Positions in screen pixels: spring layout on small graphs, community packing on large.
 
@@ -113,7 +114,7 @@ def community_layout(g: nx.MultiDiGraph, *, seed: int = 0) -> dict[str, tuple[fl
 
 def _bfs_order(members: list[str], adj: Mapping[str, list[str]]) -> list[str]:
     inside = set(members)
-    start = min(members, key=lambda v: (-len(adj[v]), v))   # the best-connected, ties by IRI
+    start = min(members, key=lambda v: (-len(adj[v]), v))  # the best-connected, ties by IRI
     order, seen = [], {start}
     queue = deque([start])
     while queue:
@@ -123,5 +124,5 @@ def _bfs_order(members: list[str], adj: Mapping[str, list[str]]) -> list[str]:
             if w in inside and w not in seen:
                 seen.add(w)
                 queue.append(w)
-    order.extend(v for v in members if v not in seen)   # unreachable inside the community
+    order.extend(v for v in members if v not in seen)  # unreachable inside the community
     return order

@@ -18,11 +18,17 @@ from ip5graph.web.layout import layout
 LANG_ORDER = ("en", "ja", "zh", "ko")
 # -- page data ------------------------------------------------------------------------------
 
+
 def json_for_html(obj: Any) -> str:
     """JSON safe inside <script type="application/json">: '<', '>', '&' as \\u escapes."""
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _pairs(mapping: Mapping[str, list[str]]) -> list[list[str]]:
@@ -33,7 +39,7 @@ _PLAIN_EDGE = frozenset({"label", "prop"})
 
 
 def _edge_facts(attrs: Mapping[str, Any]) -> list[list[str]]:
-    if attrs.keys() <= _PLAIN_EDGE:          # a plain property edge: the common case, kept cheap
+    if attrs.keys() <= _PLAIN_EDGE:  # a plain property edge: the common case, kept cheap
         return [["property", attrs["prop"]]] if attrs.get("prop") else []
     out: list[list[str]] = []
     for key in ("title", "role", "representing", "on_behalf_of", "capacity", "meeting", "ordinal"):
@@ -102,10 +108,14 @@ def page_data(
     sources_json = []
     for s in source_list:
         rec = table.get(s, {})
-        sources_json.append({
-            "id": rec.get("id", slug_of(s)), "label": rec.get("label", s),
-            "tier": rec.get("tier", ""), "address": rec.get("address", ""),
-        })
+        sources_json.append(
+            {
+                "id": rec.get("id", slug_of(s)),
+                "label": rec.get("label", s),
+                "tier": rec.get("tier", ""),
+                "address": rec.get("address", ""),
+            }
+        )
 
     langs = {"en"}
     nodes_json = []
@@ -114,7 +124,8 @@ def page_data(
         langs.update(k for k in a.get("labels", {}) if k)
         x, y = pos.get(v, (0.0, 0.0))
         item: dict[str, Any] = {
-            "x": round(x, 1), "y": round(y, 1),
+            "x": round(x, 1),
+            "y": round(y, 1),
             "s": round(10.0 + 22.0 * math.sqrt(max(metric.get(v, 0.0), 0.0) / top), 1),
             "c": class_index[a.get("cls", "")],
             "label": a.get("label") or slug_of(v),
@@ -133,8 +144,9 @@ def page_data(
         if a.get("sources"):
             item["src"] = [source_index[s] for s in a["sources"]]
         if a.get("claims"):
-            item["claims"] = [{"text": _claim_text(c), "src": [source_index[s] for s in c.get("sources", ())]}
-                              for c in a["claims"]]
+            item["claims"] = [
+                {"text": _claim_text(c), "src": [source_index[s] for s in c.get("sources", ())]} for c in a["claims"]
+            ]
         if pages and v in pages:
             item["page"] = pages[v]
         if v == focus:
@@ -157,8 +169,10 @@ def page_data(
 
     ordered_langs = [x for x in LANG_ORDER if x in langs] + sorted(langs - set(LANG_ORDER))
     return {
-        "classes": [{"key": c, "label": class_labels.get(c, "other"), "color": styles[c][0],
-                     "shape": styles[c][1]} for c in classes],
+        "classes": [
+            {"key": c, "label": class_labels.get(c, "other"), "color": styles[c][0], "shape": styles[c][1]}
+            for c in classes
+        ],
         "edge_labels": label_list,
         "edges": edges_json,
         "focus": index.get(focus) if focus is not None else None,

@@ -30,11 +30,13 @@ from ip5graph.web.pages import json_for_html, page_data
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_RELATIVE = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 
+
 class ViewError(Ip5GraphError):
     """A view cannot be built (e.g. the vis-network asset is missing): one line, exit 1."""
 
 
 # -- the page -------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def vis_network_js() -> str:
@@ -58,8 +60,10 @@ _SLOT = re.compile(r"\{\{(\w+)\}\}")
 
 def fill(template: str, values: Mapping[str, str]) -> str:
     """Replace {{name}} slots in one pass (inserted text is never re-scanned)."""
+
     def repl(m: re.Match[str]) -> str:
         return values[m.group(1)]
+
     return _SLOT.sub(repl, template)
 
 
@@ -87,16 +91,19 @@ def render(
         vis = "<script>\n" + vis_network_js() + "\n</script>"
     else:
         vis = f'<script src="{html.escape(vis_src, quote=True)}"></script>'
-    return fill(_template("graph.html"), {
-        "title": html.escape(title),
-        "heading": html.escape(title),
-        "subtitle": html.escape(subtitle),
-        "nav": nav,
-        "extra": extra,
-        "data": json_for_html(data),
-        "vis": vis,
-        "app": _template("graph.js"),
-    })
+    return fill(
+        _template("graph.html"),
+        {
+            "title": html.escape(title),
+            "heading": html.escape(title),
+            "subtitle": html.escape(subtitle),
+            "nav": nav,
+            "extra": extra,
+            "data": json_for_html(data),
+            "vis": vis,
+            "app": _template("graph.js"),
+        },
+    )
 
 
 def build_html(

@@ -37,8 +37,13 @@ MARKER = ".ip5graph-site"
 PAGE_KINDS = ("office", "meeting", "person")
 VIS_ASSET = "assets/vis-network.min.js"
 INDEX_TOP = 40
-RDF_NAMES = {"ttl": "ip5graph.ttl", "nt": "ip5graph.nt", "jsonld": "ip5graph.jsonld", "xml": "ip5graph.rdf",
-             "trig": "ip5graph.trig"}
+RDF_NAMES = {
+    "ttl": "ip5graph.ttl",
+    "nt": "ip5graph.nt",
+    "jsonld": "ip5graph.jsonld",
+    "xml": "ip5graph.rdf",
+    "trig": "ip5graph.trig",
+}
 
 Progress = Callable[[int, int, str], None]
 
@@ -125,8 +130,7 @@ def _swap(work: Path, target: Path) -> None:
 
 
 class _Builder:
-    def __init__(self, kg: Any, work: Path, *, depth: int, seed: int, inline: bool,
-                 progress: Progress | None) -> None:
+    def __init__(self, kg: Any, work: Path, *, depth: int, seed: int, inline: bool, progress: Progress | None) -> None:
         self.kg, self.work, self.depth, self.seed, self.inline = kg, work, depth, seed, inline
         self.progress = progress
         self.report = SiteReport(work)
@@ -151,15 +155,40 @@ class _Builder:
     def _root(self, rel: str) -> str:
         return "../" * rel.count("/")
 
-    def _page(self, rel: str, sub: nx.MultiDiGraph, *, title: str, subtitle: str = "", focus: str | None = None,
-              positions: dict[str, tuple[float, float]] | None = None, extra: str = "") -> None:
+    def _page(
+        self,
+        rel: str,
+        sub: nx.MultiDiGraph,
+        *,
+        title: str,
+        subtitle: str = "",
+        focus: str | None = None,
+        positions: dict[str, tuple[float, float]] | None = None,
+        extra: str = "",
+    ) -> None:
         root = self._root(rel)
-        nav = render.nav_html([(root + "index.html", "Home"), (root + "overview.html", "Whole graph"),
-                              (root + "timeline.html", "Timeline"), (root + "index.html#queries", "Queries"),
-                              (root + "index.html#downloads", "Downloads")])
-        text = render.build_html(sub, title=title, subtitle=subtitle, focus=focus, positions=positions,
-                                seed=self.seed, pages=self.pages, root=root, nav=nav, extra=extra,
-                                vis_src=None if self.inline else root + VIS_ASSET)
+        nav = render.nav_html(
+            [
+                (root + "index.html", "Home"),
+                (root + "overview.html", "Whole graph"),
+                (root + "timeline.html", "Timeline"),
+                (root + "index.html#queries", "Queries"),
+                (root + "index.html#downloads", "Downloads"),
+            ]
+        )
+        text = render.build_html(
+            sub,
+            title=title,
+            subtitle=subtitle,
+            focus=focus,
+            positions=positions,
+            seed=self.seed,
+            pages=self.pages,
+            root=root,
+            nav=nav,
+            extra=extra,
+            vis_src=None if self.inline else root + VIS_ASSET,
+        )
         self._write(rel, text)
         self._tick(rel)
 
@@ -180,12 +209,21 @@ class _Builder:
             self._write(VIS_ASSET, render.vis_network_js())
         positions = layout.layout(g, seed=self.seed)
         downloads = self._downloads(triples_of(store), positions)
-        self._page("overview.html", g, title="IP5 knowledge graph: everything",
-                   subtitle=f"{len(g)} entities and {g.number_of_edges()} links; click a node for its sources",
-                   positions=positions)
+        self._page(
+            "overview.html",
+            g,
+            title="IP5 knowledge graph: everything",
+            subtitle=f"{len(g)} entities and {g.number_of_edges()} links; click a node for its sources",
+            positions=positions,
+        )
         sub, pos = timeline.timeline_graph(g)
-        self._page("timeline.html", sub, title="Timeline: heads meetings and the heads of each office",
-                   positions=pos, extra="<h2>Timeline</h2>" + timeline.timeline_svg(g))
+        self._page(
+            "timeline.html",
+            sub,
+            title="Timeline: heads meetings and the heads of each office",
+            positions=pos,
+            extra="<h2>Timeline</h2>" + timeline.timeline_svg(g),
+        )
         for v, rel in self.pages.items():
             self._entity_page(v, rel)
         for q in queries:
@@ -238,9 +276,14 @@ class _Builder:
         extra = ""
         if sentences:
             extra = "<h2>In words</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
-        self._page(rel, sub, title=f"{a['label']} ({a.get('cls_label', '')})",
-                   subtitle=f"{a['iri']}: neighbourhood of depth {self.depth}, {len(sub)} entities", focus=v,
-                   extra=extra)
+        self._page(
+            rel,
+            sub,
+            title=f"{a['label']} ({a.get('cls_label', '')})",
+            subtitle=f"{a['iri']}: neighbourhood of depth {self.depth}, {len(sub)} entities",
+            focus=v,
+            extra=extra,
+        )
 
     def _query_page(self, q: _Query) -> None:
         from ip5graph.rdf.terms import compact
@@ -277,18 +320,27 @@ class _Builder:
         if q.bindings:
             shown = ", ".join(f"{k} = {v}" for k, v in sorted(q.bindings.items()))
             flags = "".join(f" -p {k}={v}" for k, v in sorted(q.bindings.items()))
-            parts.append(f"<p>Run with the example parameters: {esc(shown)}. "
-                         f"Command line: <code>ip5graph query {esc(q.name)}{esc(flags)}</code></p>")
+            parts.append(
+                f"<p>Run with the example parameters: {esc(shown)}. "
+                f"Command line: <code>ip5graph query {esc(q.name)}{esc(flags)}</code></p>"
+            )
         else:
             parts.append(f"<p>Command line: <code>ip5graph query {esc(q.name)}</code></p>")
-        parts.append(f"<p>{len(rows)} {'triples' if r.is_graph else 'rows'}; the graph above shows the "
-                     f"{len(sub)} entities they name.</p>")
+        parts.append(
+            f"<p>{len(rows)} {'triples' if r.is_graph else 'rows'}; the graph above shows the "
+            f"{len(sub)} entities they name.</p>"
+        )
         parts.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
         parts.extend("<tr>" + "".join(f"<td>{cell(t)}</td>" for t in row) + "</tr>" for row in rows)
         parts.append("</tbody></table>")
         parts.append(f"<h3>SPARQL</h3><pre>{esc(q.text)}</pre>")
-        self._page(f"queries/{q.name}.html", sub, title=f"Query {q.name}: {q.title}",
-                   subtitle=f"{len(rows)} {'triples' if r.is_graph else 'rows'}", extra="".join(parts))
+        self._page(
+            f"queries/{q.name}.html",
+            sub,
+            title=f"Query {q.name}: {q.title}",
+            subtitle=f"{len(rows)} {'triples' if r.is_graph else 'rows'}",
+            extra="".join(parts),
+        )
 
     def _index(self, queries: list[_Query], downloads: list[tuple[str, str, int]]) -> None:
         g = self.g
@@ -305,24 +357,35 @@ class _Builder:
         ]
         titles = {"office": "Offices", "meeting": "Meetings", "person": "People"}
         for kind in PAGE_KINDS:
-            items = sorted(((g.nodes[v]["label"], rel) for v, rel in self.pages.items() if rel.startswith(kind + "/")),
-                           key=lambda x: (x[1] if kind == "meeting" else x[0].casefold(), x[1]))
+            items = sorted(
+                ((g.nodes[v]["label"], rel) for v, rel in self.pages.items() if rel.startswith(kind + "/")),
+                key=lambda x: (x[1] if kind == "meeting" else x[0].casefold(), x[1]),
+            )
             parts.append(f'<section id="{kind}"><h2>{titles[kind]} ({len(items)})</h2><ul class="columns">')
             parts.extend(f'<li><a href="{esc(rel, quote=True)}">{esc(label)}</a></li>' for label, rel in items)
             parts.append("</ul></section>")
         parts.append(f'<section id="queries"><h2>Named queries ({len(queries)})</h2><ul>')
-        parts.extend(f'<li><a href="queries/{esc(q.name, quote=True)}.html">{esc(q.name)}</a>: {esc(q.title)}</li>'
-                     for q in queries)
+        parts.extend(
+            f'<li><a href="queries/{esc(q.name, quote=True)}.html">{esc(q.name)}</a>: {esc(q.title)}</li>'
+            for q in queries
+        )
         parts.append("</ul>")
         if self.report.notes:
             parts.append("<p>" + "<br>".join(esc(n) for n in self.report.notes) + "</p>")
         parts.append('</section><section id="downloads"><h2>Downloads</h2><ul>')
-        parts.extend(f'<li><a href="{esc(rel, quote=True)}">{esc(rel.split("/")[-1])}</a>: {esc(label)}, '
-                     f"{_size(size)}</li>" for rel, label, size in downloads)
+        parts.extend(
+            f'<li><a href="{esc(rel, quote=True)}">{esc(rel.split("/")[-1])}</a>: {esc(label)}, {_size(size)}</li>'
+            for rel, label, size in downloads
+        )
         parts.append("</ul></section>")
-        self._page("index.html", top, title="IP5 knowledge graph",
-                   subtitle="The co-operation of the five largest patent offices: offices, heads, meetings, "
-                            "initiatives, each fact with its sources", extra="".join(parts))
+        self._page(
+            "index.html",
+            top,
+            title="IP5 knowledge graph",
+            subtitle="The co-operation of the five largest patent offices: offices, heads, meetings, "
+            "initiatives, each fact with its sources",
+            extra="".join(parts),
+        )
 
 
 class _Bool:
@@ -346,11 +409,18 @@ def _size(n: int) -> str:
 
 def _format_label(fmt: str, name: str = "") -> str:
     labels = {
-        "ttl": "Turtle (RDF)", "nt": "N-Triples (RDF)", "jsonld": "JSON-LD (RDF)", "xml": "RDF/XML",
-        "trig": "TriG, one named graph per source (RDF)", "graphml": "GraphML with the overview's positions (Gephi, yEd)",
+        "ttl": "Turtle (RDF)",
+        "nt": "N-Triples (RDF)",
+        "jsonld": "JSON-LD (RDF)",
+        "xml": "RDF/XML",
+        "trig": "TriG, one named graph per source (RDF)",
+        "graphml": "GraphML with the overview's positions (Gephi, yEd)",
         "gexf": "GEXF with positions and colours (Gephi)",
     }
     if fmt == "csv":
-        return "nodes for a Neo4j import (neo4j-admin headers)" if name.startswith("nodes") else \
-            "relationships for a Neo4j import"
+        return (
+            "nodes for a Neo4j import (neo4j-admin headers)"
+            if name.startswith("nodes")
+            else "relationships for a Neo4j import"
+        )
     return labels.get(fmt, fmt)

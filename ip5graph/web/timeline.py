@@ -60,8 +60,8 @@ class Bar:
     holder: str
     org: str
     start: float
-    end: float           # end of what the sources show
-    tail: float          # where the drawn bar stops (>= end; beyond `end` is not sourced)
+    end: float  # end of what the sources show
+    tail: float  # where the drawn bar stops (>= end; beyond `end` is not sourced)
     acting: bool
     start_known: bool
     attrs: dict[str, Any]
@@ -121,8 +121,9 @@ def collect(g: nx.MultiDiGraph) -> tuple[list[Mark], list[Lane], list[str], tupl
             continue
         stop = end[1] if end else max(begin[1], seen[1] if seen else begin[1])
         lane = lanes.setdefault(v, Lane(v, g.nodes[v]["label"]))
-        lane.bars.append(Bar(u, v, begin[0], stop, stop, bool(attrs.get("acting")), bool(start),
-                             attrs | {"_open": not end}))
+        lane.bars.append(
+            Bar(u, v, begin[0], stop, stop, bool(attrs.get("acting")), bool(start), attrs | {"_open": not end})
+        )
     times = [m.at for m in marks] + [b.end for lane in lanes.values() for b in lane.bars]
     times += [b.start for lane in lanes.values() for b in lane.bars]
     if not times:
@@ -132,12 +133,12 @@ def collect(g: nx.MultiDiGraph) -> tuple[list[Mark], list[Lane], list[str], tupl
         lane.bars.sort(key=lambda b: (b.start, b.end, b.holder))
         for i, bar in enumerate(lane.bars):
             if bar.attrs["_open"]:
-                later = [b.start for b in lane.bars[i + 1:] if b.start > bar.end and not b.acting]
+                later = [b.start for b in lane.bars[i + 1 :] if b.start > bar.end and not b.acting]
                 bar.tail = max(bar.end, min(later) if later else hi)
         row_ends: list[float] = []
         for bar in lane.bars:
             for r, free_at in enumerate(row_ends):
-                if bar.start >= free_at - 0.01:   # a day of overlap at a hand-over is not a clash
+                if bar.start >= free_at - 0.01:  # a day of overlap at a hand-over is not a clash
                     bar.row, row_ends[r] = r, bar.tail
                     break
             else:
@@ -156,8 +157,11 @@ def _sources_text(g: nx.MultiDiGraph, keys: list[str]) -> str:
     recs = navigation.sources_of(g, keys)
     if not recs:
         return "Sources: none given"
-    lines = [f"{r['id']} ({r.get('tier') or 'tier not given'}): {r.get('label', '')}"
-             + (f" <{r['address']}>" if r.get("address") else "") for r in recs]
+    lines = [
+        f"{r['id']} ({r.get('tier') or 'tier not given'}): {r.get('label', '')}"
+        + (f" <{r['address']}>" if r.get("address") else "")
+        for r in recs
+    ]
     return "Sources:\n" + "\n".join(lines)
 
 
@@ -211,15 +215,21 @@ def timeline_svg(g: nx.MultiDiGraph) -> str:
         lane_tops.append((y, h, lane.label))
         y += h + LANE_GAP
     height = y + 10
-    out.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{_f(width)}" '
-               f'height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
-               'aria-label="Timeline of IP5 heads meetings and of the heads of each office">')
-    out.append('<defs><pattern id="acting" width="6" height="6" patternUnits="userSpaceOnUse" '
-               'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f3c98b"/>'
-               '<line x1="0" y1="0" x2="0" y2="6" stroke="#b5651d" stroke-width="2"/></pattern></defs>')
-    out.append('<style>text{font:11px sans-serif;fill:#222}.lane{font-weight:600}.tick{fill:#666}'
-               '.bar{fill:#8fb3d9;stroke:#1f3a5f}.tail{fill:#dde7f2;stroke:#8fa3bb;stroke-dasharray:3 2}'
-               '.acting{fill:url(#acting);stroke:#b5651d}.meet{fill:#d62728;stroke:#600}</style>')
+    out.append(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{_f(width)}" '
+        f'height="{_f(height)}" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
+        'aria-label="Timeline of IP5 heads meetings and of the heads of each office">'
+    )
+    out.append(
+        '<defs><pattern id="acting" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f3c98b"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#b5651d" stroke-width="2"/></pattern></defs>'
+    )
+    out.append(
+        "<style>text{font:11px sans-serif;fill:#222}.lane{font-weight:600}.tick{fill:#666}"
+        ".bar{fill:#8fb3d9;stroke:#1f3a5f}.tail{fill:#dde7f2;stroke:#8fa3bb;stroke-dasharray:3 2}"
+        ".acting{fill:url(#acting);stroke:#b5651d}.meet{fill:#d62728;stroke:#600}</style>"
+    )
     for year in range(int(lo), int(hi) + 1):
         xx = x(float(year))
         out.append(f'<line x1="{_f(xx)}" y1="{_f(TOP - 8)}" x2="{_f(xx)}" y2="{_f(height - 10)}" stroke="#e4e4e4"/>')
@@ -228,28 +238,36 @@ def timeline_svg(g: nx.MultiDiGraph) -> str:
         out.append(f'<rect x="0" y="{_f(top)}" width="{_f(width)}" height="{_f(h)}" fill="#f7f9fb" opacity="0.6"/>')
         out.append(f'<text class="lane" x="8" y="{_f(top + 15)}">{esc(label)}</text>')
     for m in marks:
-        out.append(f'<g><title>{esc(_meeting_title(g, m))}</title>'
-                   f'<circle class="meet" cx="{_f(x(m.at))}" cy="{_f(y_meet)}" r="6"/>'
-                   f'<text x="{_f(x(m.at) - 4)}" y="{_f(y_meet - 9)}">{esc(m.ordinal)}</text></g>')
+        out.append(
+            f"<g><title>{esc(_meeting_title(g, m))}</title>"
+            f'<circle class="meet" cx="{_f(x(m.at))}" cy="{_f(y_meet)}" r="6"/>'
+            f'<text x="{_f(x(m.at) - 4)}" y="{_f(y_meet - 9)}">{esc(m.ordinal)}</text></g>'
+        )
     for lane, (top, _, _) in zip(lanes, lane_tops[1:], strict=True):
         for bar in lane.bars:
             by = top + 4 + bar.row * ROW
             x0, x1, x2 = x(bar.start), x(bar.end), x(bar.tail)
             who = g.nodes[bar.holder]["label"] + (" (acting)" if bar.acting else "")
-            parts = [f'<g><title>{esc(_bar_title(g, bar))}</title>']
+            parts = [f"<g><title>{esc(_bar_title(g, bar))}</title>"]
             if x2 > x1 + 0.05:
-                parts.append(f'<rect class="tail" x="{_f(x1)}" y="{_f(by)}" width="{_f(x2 - x1)}" height="{_f(ROW - 6)}"/>')
+                parts.append(
+                    f'<rect class="tail" x="{_f(x1)}" y="{_f(by)}" width="{_f(x2 - x1)}" height="{_f(ROW - 6)}"/>'
+                )
             cls = "acting" if bar.acting else "bar"
-            parts.append(f'<rect class="{cls}" x="{_f(x0)}" y="{_f(by)}" width="{_f(max(x1 - x0, 2.0))}" '
-                         f'height="{_f(ROW - 6)}"/>')
+            parts.append(
+                f'<rect class="{cls}" x="{_f(x0)}" y="{_f(by)}" width="{_f(max(x1 - x0, 2.0))}" '
+                f'height="{_f(ROW - 6)}"/>'
+            )
             if len(who) * 6.8 < (x2 - x0) - 6:
                 parts.append(f'<text x="{_f(x0 + 3)}" y="{_f(by + ROW - 10)}">{esc(who)}</text>')
             parts.append("</g>")
             out.append("".join(parts))
     out.append("</svg>")
-    legend = ('<p class="muted">Red dots: heads meetings (hover for date, host, chair and sources). Bars: heads '
-              'of each office; hatched bars are acting terms; a pale dashed tail means the sources do not '
-              'give the end, so the bar runs on to the next known head.</p>')
+    legend = (
+        '<p class="muted">Red dots: heads meetings (hover for date, host, chair and sources). Bars: heads '
+        "of each office; hatched bars are acting terms; a pale dashed tail means the sources do not "
+        "give the end, so the bar runs on to the next known head.</p>"
+    )
     body = '<div style="overflow-x:auto">' + "".join(out) + "</div>" + legend
     if undated:
         items = "".join(f"<li>{esc(t)}</li>" for t in undated)

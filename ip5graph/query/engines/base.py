@@ -27,5 +27,3 @@ class Engine(Protocol):
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """rdfs:label of each IRI that has one (English first)."""
         ...
-
-

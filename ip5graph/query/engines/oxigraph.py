@@ -15,6 +15,7 @@ from ip5graph.rdf.terms import pick_label
 
 _LABEL = ox.NamedNode(RDFS_LABEL)
 
+
 class OxigraphEngine:
     """Queries a pyoxigraph Store (the read-only cached store, or one in memory)."""
 
@@ -46,15 +47,16 @@ class OxigraphEngine:
             rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
             return Result("SELECT", variables, rows, labeller=self.labels)
         triples = list(answer)  # QueryTriples
-        return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT",
-                      triples=triples, labeller=self.labels)
+        return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         out = {}
         for iri in iris:
-            found = [(q.object.value, q.object.language or "")
-                     for q in self.store.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
-                     if isinstance(q.object, ox.Literal)]
+            found = [
+                (q.object.value, q.object.language or "")
+                for q in self.store.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
+                if isinstance(q.object, ox.Literal)
+            ]
             label = pick_label(found)
             if label is not None:
                 out[iri] = label
@@ -68,8 +70,10 @@ def _oxigraph_syntax(prepared: parameters.Prepared, err: Exception) -> QueryErro
     msg = str(err)
     m = re.search(r"variable \?(\w+) in its SELECT projection", msg)
     if m:
-        return UsageError(f"parameter '{m.group(1)}' must be a variable of the query's SELECT clause "
-                          "(bound parameters are selected too)")
+        return UsageError(
+            f"parameter '{m.group(1)}' must be a variable of the query's SELECT clause "
+            "(bound parameters are selected too)"
+        )
     m = re.match(r"error at (\d+):(\d+): (.*)", msg, re.S)
     if m:
         return safety.syntax_error(prepared.source, m.group(3), int(m.group(1)), int(m.group(2)))

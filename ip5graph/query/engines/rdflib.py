@@ -20,6 +20,7 @@ TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
+
 class RdflibEngine:
     """Queries an in-memory rdflib Graph: slower, but a second, independent implementation."""
 
@@ -47,8 +48,10 @@ class RdflibEngine:
         if query.algebra.name == "SelectQuery":
             for k in prepared.bindings:
                 if k not in projected:
-                    raise UsageError(f"parameter '{k}' must be a variable of the query's SELECT clause "
-                                     "(bound parameters are selected too)")
+                    raise UsageError(
+                        f"parameter '{k}' must be a variable of the query's SELECT clause "
+                        "(bound parameters are selected too)"
+                    )
         init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
         try:
             answer = self.graph.query(query, initBindings=init)
@@ -69,8 +72,11 @@ class RdflibEngine:
 
         out = {}
         for iri in iris:
-            found = [(str(o), o.language or "") for o in self.graph.objects(URIRef(iri), URIRef(RDFS_LABEL))
-                     if hasattr(o, "language")]
+            found = [
+                (str(o), o.language or "")
+                for o in self.graph.objects(URIRef(iri), URIRef(RDFS_LABEL))
+                if hasattr(o, "language")
+            ]
             label = pick_label(found)
             if label is not None:
                 out[iri] = label

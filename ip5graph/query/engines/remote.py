@@ -69,8 +69,13 @@ def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -
             term = bindings[name]
             if not isinstance(term, (ox.NamedNode, ox.Literal)):
                 raise UsageError(f"parameter '{name}' must be an IRI or a literal")
-        values = " VALUES (" + " ".join("?" + n for n in names) + ") { (" \
-            + " ".join(str(bindings[n]) for n in names) + ") } "
+        values = (
+            " VALUES ("
+            + " ".join("?" + n for n in names)
+            + ") { ("
+            + " ".join(str(bindings[n]) for n in names)
+            + ") } "
+        )
         text = text[:at] + values + text[at:]
         # the insertion is after every FROM clause, so the offsets of the cuts still hold
     for start, end in reversed(cuts):
@@ -88,21 +93,18 @@ def parse_solutions(resp: Response, source: str) -> ox.QuerySolutions | ox.Query
         "text/tab-separated-values": ox.QueryResultsFormat.TSV,
     }.get(ctype)
     if fmt is None:
-        raise EndpointError(f"{source}: the endpoint answered with {ctype or 'no content type'}, "
-                            "not SPARQL results")
+        raise EndpointError(f"{source}: the endpoint answered with {ctype or 'no content type'}, not SPARQL results")
     try:
         return ox.parse_query_results(resp.body, format=fmt)
     except (SyntaxError, ValueError) as e:
-        raise EndpointError(f"{source}: unreadable SPARQL results from the endpoint: "
-                            f"{one_line(str(e))}") from None
+        raise EndpointError(f"{source}: unreadable SPARQL results from the endpoint: {one_line(str(e))}") from None
 
 
 def _parse_triples(resp: Response, source: str) -> list[ox.Triple]:
     ctype = resp.content_type.split(";")[0].strip().lower()
     fmt = ox.RdfFormat.from_media_type(ctype) if ctype else None
     if fmt is None:
-        raise EndpointError(f"{source}: the endpoint answered with {ctype or 'no content type'}, "
-                            "not RDF")
+        raise EndpointError(f"{source}: the endpoint answered with {ctype or 'no content type'}, not RDF")
     try:
         return [q.triple for q in ox.parse(resp.body, format=fmt)]
     except SyntaxError as e:
@@ -128,8 +130,7 @@ class RemoteEngine:
         except EndpointError as e:
             raise QueryError(f"{prepared.source}: {e}") from None
         if graph_form:
-            return Result(prepared.form, triples=_parse_triples(resp, prepared.source),
-                          labeller=self.labels)
+            return Result(prepared.form, triples=_parse_triples(resp, prepared.source), labeller=self.labels)
         answer = parse_solutions(resp, prepared.source)
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer), labeller=self.labels)
@@ -144,9 +145,8 @@ class RemoteEngine:
         iris = sorted(set(iris))
         found: dict[str, list[tuple[str, str]]] = {}
         for i in range(0, len(iris), _LABEL_BATCH):
-            batch = " ".join(str(ox.NamedNode(x)) for x in iris[i:i + _LABEL_BATCH])
-            text = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {batch} }} "
-                    f"?s <{RDFS_LABEL}> ?l FILTER(isLiteral(?l)) }}")
+            batch = " ".join(str(ox.NamedNode(x)) for x in iris[i : i + _LABEL_BATCH])
+            text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {batch} }} ?s <{RDFS_LABEL}> ?l FILTER(isLiteral(?l)) }}"
             try:
                 answer = parse_solutions(self._post(text, SELECT_ACCEPT), "labels")
             except EndpointError:
