@@ -1,4 +1,4 @@
-"""cli_graph.py (view, path, build) and the graph parts of export and stats, through cli.main."""
+"""cli/network.py and cli/site.py (view, path, build) and the graph parts of export and stats, through cli.main."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""graph_export.py: GraphML/GEXF that networkx reads back with positions; Neo4j CSV; same bytes."""
+"""network/export.py: GraphML/GEXF that networkx reads back with positions; Neo4j CSV; same bytes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""network.py: the projection of the hand-written fixture, analytics and explained paths."""
+"""ip5graph.network: the projection of the hand-written fixture, analytics and explained paths."""
 
 from __future__ import annotations
 

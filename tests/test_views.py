@@ -1,4 +1,4 @@
-"""views.py: the page is self-contained, escaped, deterministic; the layout scales and is seeded."""
+"""web/render, web/pages, web/layout: the page is self-contained, escaped, deterministic; the layout scales and is seeded."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def _child_setup() -> None:
 def store_location(inputs: Inputs, cache_dir: Path | None = None) -> Path:
     """The directory of the cached store for these inputs, built first when missing.
 
-    The same store the CLI queries; it is complete once this returns (store.py publishes it
+    The same store the CLI queries; it is complete once this returns (kg/store.py publishes it
     with an atomic rename only after building it).
     """
     from ip5graph.kg import store
