@@ -28,12 +28,10 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph.errors import UsageError
-from ip5graph.files import current_umask
 from ip5graph.network import analytics, navigation, paths, projection
 from ip5graph.web import layout, render, timeline
+from ip5graph.web.publish import MARKER, check_target, swap
 
-MARKER = ".ip5graph-site"
 PAGE_KINDS = ("office", "meeting", "person")
 VIS_ASSET = "assets/vis-network.min.js"
 INDEX_TOP = 40
@@ -93,40 +91,17 @@ def build_site(
 ) -> SiteReport:
     """Build the site for a KnowledgeGraph (ip5graph.open()) into `out`, replacing it atomically."""
     target = Path(out)
-    _check_target(target)
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         report = _Builder(kg, work, depth=depth, seed=seed, inline=inline, progress=progress).run()
-        _swap(work, target)
+        swap(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     report.out = target
     return report
-
-
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise UsageError(f"{target}: folder is not empty and was not built by ip5graph; refusing to replace it")
-
-
-def _swap(work: Path, target: Path) -> None:
-    os.chmod(work, 0o777 & ~current_umask())
-    if not target.exists():
-        os.rename(work, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rmdir(old)
-    os.rename(target, old)
-    try:
-        os.rename(work, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 class _Builder:
