@@ -45,12 +45,12 @@ QUERY_TARGET_MS = 200.0
 def build(out: Path) -> dict[str, int]:
     """query.html and its assets in `out`; their sizes in bytes."""
     import ip5graph
-    from ip5graph import netviews, site, views
-    from ip5graph.web import workbench
+    from ip5graph.network import projection
+    from ip5graph.web import render, site, workbench
 
-    loaded = netviews.load(ip5graph.open())
+    loaded = projection.load(ip5graph.open())
     files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
-    files["assets/vis-network.min.js"] = views.vis_network_js()
+    files[site.VIS_ASSET] = render.vis_network_js()
     sizes = {}
     for rel, text in files.items():
         data = text.encode("utf-8")
@@ -115,7 +115,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     import ip5graph
-    from ip5graph import sparql
+    from ip5graph.query import catalogue
 
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp:
         out = Path(tmp)
@@ -127,7 +127,7 @@ def main() -> int:
             print(f"  {rel:32} {size / 1024:9.1f} KiB   gzip {gz / 1024:8.1f} KiB")
         print(f"  {'total':32} {total / 1024:9.1f} KiB")
         url = (out / "query.html").as_uri()
-        queries = sparql.catalogue()
+        queries = catalogue.catalogue()
         kg = ip5graph.open()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)

@@ -84,18 +84,11 @@ browser_only = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory):
-    """query.html and its assets, as the site writes them, for the bundled graph."""
+    """The site `ip5graph build` writes for the bundled graph (query.html among its pages)."""
     import ip5graph
-    from ip5graph import netviews, site, views
+    from ip5graph.web import site
 
-    out = tmp_path_factory.mktemp("wb") / "site"
-    loaded = netviews.load(ip5graph.open())
-    files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
-    files["assets/vis-network.min.js"] = views.vis_network_js()
-    for rel, text in files.items():
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(text, encoding="utf-8", newline="\n")
-    return out
+    return site.build_site(ip5graph.open(), tmp_path_factory.mktemp("wb") / "site").out
 
 
 class Page:
@@ -176,15 +169,15 @@ def test_page_loads_the_whole_graph_offline_and_draws_it(page):
 
 @browser_only
 def test_every_named_query_gives_the_cli_rows(page):
-    from ip5graph import sparql
+    from ip5graph.query import catalogue, safety
 
     checked = []
-    for q in sparql.catalogue():
+    for q in catalogue.catalogue():
         runs = page.page.evaluate("ip5wb.runs")
         page.page.click(f"#queries li[data-name='{q.name}'] button")
         wait_js(page.page, f"ip5wb.runs > {runs}")
         assert page.error() == "", f"{q.name}: {page.error()}"
-        form = sparql.check_safe(q.text)
+        form = safety.check_safe(q.text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             want = cli(q.name, *bindings_args(q), "--format", "nt")
             assert want.returncode == 0, want.stderr
@@ -202,7 +195,7 @@ def test_every_named_query_gives_the_cli_rows(page):
             assert rows_of(shown, ordered) == rows_of(expected, ordered), q.name
             assert len(page.table_rows()) == len(expected["results"]["bindings"]), q.name
         checked.append(q.name)
-    assert len(checked) == len(sparql.catalogue()) >= 18
+    assert len(checked) == len(catalogue.catalogue()) >= 18
     assert page.external == [] and page.errors == []
 
 
@@ -384,9 +377,10 @@ def test_the_check_refuses_every_service_the_engine_would_parse(page):
 
 def test_the_files_are_deterministic():
     import ip5graph
-    from ip5graph import netviews, site
+    from ip5graph.network import projection
+    from ip5graph.web import site
 
-    loaded = netviews.load(ip5graph.open())
+    loaded = projection.load(ip5graph.open())
     pages = site.entity_pages(loaded.graph)
     first = workbench.site_files(loaded.store, loaded.graph, pages)
     assert workbench.site_files(loaded.store, loaded.graph, dict(reversed(list(pages.items())))) == first

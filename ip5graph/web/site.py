@@ -7,7 +7,9 @@ What it writes (all links relative, nothing fetched from the network):
   office|meeting|person/SLUG.html   one neighbourhood view per office, meeting and person
   queries/NAME.html      every named query: its text, its results as a table, its results as a graph
   downloads/             the graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG, GraphML, GEXF, CSV
-  assets/vis-network.min.js         the one copy of vis-network the pages load (unless inline=True)
+  query.html             the SPARQL workbench: any query answered in the browser (web/workbench.py)
+  assets/                vis-network, Oxigraph's wasm build and the workbench's scripts and data
+                         (with inline=True every page carries its scripts and there is no assets/)
 
 Atomic: everything is built in a temporary folder beside the target, which then replaces the
 target in two renames; a failure leaves the previous site as it was. A target that exists, is not
@@ -29,7 +31,7 @@ from typing import Any
 import networkx as nx
 
 from ip5graph.network import analytics, navigation, paths, projection
-from ip5graph.web import layout, render, timeline
+from ip5graph.web import layout, render, timeline, workbench
 from ip5graph.web.publish import MARKER, check_target, swap
 
 PAGE_KINDS = ("office", "meeting", "person")
@@ -130,6 +132,17 @@ class _Builder:
     def _root(self, rel: str) -> str:
         return "../" * rel.count("/")
 
+    def _nav(self, root: str) -> str:
+        links = [
+            ("index.html", "Home"),
+            ("overview.html", "Whole graph"),
+            ("timeline.html", "Timeline"),
+            ("index.html#queries", "Queries"),
+            (workbench.PAGE, "Ask (SPARQL)"),
+            ("index.html#downloads", "Downloads"),
+        ]
+        return render.nav_html([(root + href, text) for href, text in links])
+
     def _page(
         self,
         rel: str,
@@ -142,15 +155,7 @@ class _Builder:
         extra: str = "",
     ) -> None:
         root = self._root(rel)
-        nav = render.nav_html(
-            [
-                (root + "index.html", "Home"),
-                (root + "overview.html", "Whole graph"),
-                (root + "timeline.html", "Timeline"),
-                (root + "index.html#queries", "Queries"),
-                (root + "index.html#downloads", "Downloads"),
-            ]
-        )
+        nav = self._nav(root)
         text = render.build_html(
             sub,
             title=title,
@@ -178,10 +183,14 @@ class _Builder:
         self.g = g
         self.pages = entity_pages(g)
         queries = self._run_queries(OxigraphEngine(store))
-        self.total = 4 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
+        self.total = 5 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
         self._write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         if not self.inline:
             self._write(VIS_ASSET, render.vis_network_js())
+        vis_src = None if self.inline else VIS_ASSET
+        for rel, text in workbench.site_files(store, g, self.pages, nav=self._nav(""), vis_src=vis_src).items():
+            self._write(rel, text)
+        self._tick(workbench.PAGE)
         positions = layout.layout(g, seed=self.seed)
         downloads = self._downloads(triples_of(store), positions)
         self._page(
@@ -251,6 +260,8 @@ class _Builder:
         extra = ""
         if sentences:
             extra = "<h2>In words</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
+        ask = esc(workbench.ask_link(a["iri"], self._root(rel)), quote=True)
+        extra += f'<p><a href="{ask}">Ask the graph about this entity</a>: every statement about it, in the SPARQL workbench</p>'
         self._page(
             rel,
             sub,

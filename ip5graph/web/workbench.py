@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import html
 import re
 import urllib.parse
@@ -31,6 +32,7 @@ SPARQL_ASSET = "assets/workbench-sparql.js"
 APP_ASSET = "assets/workbench.js"
 DATA_ASSET = "assets/workbench-data.js"
 PAGE = "query.html"
+ASSET_ORDER = (OXIGRAPH_ASSET, DATA_ASSET, SPARQL_ASSET, APP_ASSET)
 
 
 class WorkbenchError(Exception):
@@ -144,30 +146,34 @@ def data_script(data: Mapping[str, Any], json_for_html: Any) -> str:
     return "window.IP5_WORKBENCH = " + json_for_html(data) + ";\n"
 
 
-def render_page(*, root: str = "", nav: str = "", vis_src: str, title: str = "Ask the graph: SPARQL workbench") -> str:
-    """query.html itself: no data inside, so its bytes change only when the template does."""
-
-    def src(rel: str) -> str:
-        return html.escape(root + rel, quote=True)
-
-    scripts = "\n".join(
-        f'<script src="{s}"></script>'
-        for s in (
-            html.escape(vis_src, quote=True),
-            src(OXIGRAPH_ASSET),
-            src(DATA_ASSET),
-            src(SPARQL_ASSET),
-            src(APP_ASSET),
+def render_page(
+    *,
+    root: str = "",
+    nav: str = "",
+    sources: Iterable[str],
+    inline: Mapping[str, str] | None = None,
+    title: str = "Ask the graph: SPARQL workbench",
+) -> str:
+    """query.html: loads `sources` (paths from the site root, vis-network first), or with `inline`
+    (path -> script text) carries them inside, each allowed by its hash in the CSP (no 'unsafe-inline')."""
+    if inline is None:
+        scripts = "\n".join(f'<script src="{html.escape(root + s, quote=True)}"></script>' for s in sources)
+        allowed = "'self'"
+    else:
+        texts = [inline[s].replace("</script", "<\\/script") for s in sources]
+        scripts = "\n".join(f"<script>{t}</script>" for t in texts)
+        allowed = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii") + "'"
+            for t in texts
         )
-    )
     text = template("workbench.html")
-    for key, value in (("title", html.escape(title)), ("nav", nav), ("scripts", scripts)):
+    for key, value in (("title", html.escape(title)), ("nav", nav), ("scripts", scripts), ("script_src", allowed)):
         text = text.replace("{{" + key + "}}", value)
     return text
 
 
 def assets(data: Mapping[str, Any], json_for_html: Any) -> dict[str, str]:
-    """The files query.html loads, relative to the site root (vis-network is the site's own copy)."""
+    """The files query.html loads, relative to the site root, in load order after vis-network."""
     return {
         OXIGRAPH_ASSET: oxigraph_script(),
         DATA_ASSET: data_script(data, json_for_html),
@@ -211,27 +217,34 @@ def site_files(
     pages: Mapping[str, str],
     *,
     nav: str = "",
-    vis_src: str = "assets/vis-network.min.js",
+    vis_src: str | None = "assets/vis-network.min.js",
 ) -> dict[str, str]:
     """query.html and its assets for a site whose root holds query.html (paths relative to it).
 
     `store` is the loaded pyoxigraph store (the triples `ip5graph query` sees), `g` its projection
     and `pages` the site's IRI -> page map, so the workbench links where the site's pages are.
+    `vis_src` None: one self-contained query.html (every script inside), no assets.
     """
-    from ip5graph import sparql, views
-    from ip5graph.export import export_text, triples_of
-    from ip5graph.namespaces import ID, PREFIXES
+    from ip5graph.kg.export import export_text, triples_of
+    from ip5graph.network import vocabulary
+    from ip5graph.query import catalogue, safety
+    from ip5graph.rdf.namespaces import ID, PREFIXES
+    from ip5graph.web.pages import json_for_html
 
-    classes = sorted({g.nodes[v].get("cls", "") for v in g}, key=views.class_order)
+    classes = sorted({g.nodes[v].get("cls", "") for v in g}, key=vocabulary.class_order)
     data = page_data(
         ntriples=export_text(triples_of(store), "nt"),
-        queries=sparql.catalogue(),
+        queries=catalogue.catalogue(),
         prefixes=PREFIXES,
         id_base=ID,
-        loaded_graph=sparql.LOADED_GRAPH,
+        loaded_graph=safety.LOADED_GRAPH,
         pages=pages,
-        network=network_data(g, views.class_styles(classes)),
+        network=network_data(g, vocabulary.class_styles(classes)),
     )
-    out = {PAGE: render_page(nav=nav, vis_src=vis_src)}
-    out.update(assets(data, views.json_for_html))
-    return out
+    files = assets(data, json_for_html)
+    if vis_src is None:  # one self-contained page, as the site's --inline pages
+        from ip5graph.web.render import vis_network_js
+
+        files["vis"] = vis_network_js()
+        return {PAGE: render_page(nav=nav, sources=["vis", *ASSET_ORDER], inline=files)}
+    return {PAGE: render_page(nav=nav, sources=[vis_src, *ASSET_ORDER]), **files}
