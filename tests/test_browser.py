@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browserkit import ARGS, CHROMIUM
 from netgraph import FIXTURE
 
 import ip5graph
@@ -21,17 +22,6 @@ from ip5graph.network import navigation, projection
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import site, timeline, workbench
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS = "<img src=x onerror=alert(1)>"
 
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -16,20 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from browserkit import ARGS, CHROMIUM
 
 from ip5graph.web import workbench
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parent.parent
 JPO = "https://w3id.org/ip5graph/id/office/jpo"
 
@@ -152,6 +142,16 @@ def rows_of(doc: dict, ordered: bool) -> list:
     return rows if ordered else sorted(rows)
 
 
+def assert_same_rows_as_cli(page, text: str | None, shown_text: str | None = None) -> dict:
+    """Run `text` in the page (None: it already ran `shown_text`); its rows are the CLI's, in order."""
+    if text is not None:
+        page.run_text(text)
+    assert page.error() == ""
+    want = json.loads(cli("-e", text or shown_text, "--format", "json").stdout)
+    assert rows_of(page.raw_json(), True) == rows_of(want, True)
+    return want
+
+
 def bindings_args(q) -> list[str]:
     return [a for k, v in sorted(q.example_bindings().items()) for a in ("-p", f"{k}={v}")]
 
@@ -217,8 +217,7 @@ def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
     assert "\n  ?office a" in page.page.input_value("#editor")
     page.page.keyboard.press("Control+Enter")
     wait_js(page.page, f"ip5wb.runs > {runs}")
-    want = json.loads(cli("-e", text, "--format", "json").stdout)
-    assert rows_of(page.raw_json(), True) == rows_of(want, True)
+    want = assert_same_rows_as_cli(page, None, text)
     assert [r[1] for r in page.table_rows()] == [b["abbreviation"]["value"] for b in want["results"]["bindings"]]
     links = page.page.eval_on_selector_all(
         "#table-wrap tbody a", "as => as.map(a => [a.getAttribute('href'), a.textContent])"
@@ -422,6 +421,4 @@ def test_from_the_loaded_graph_is_allowed(page):
         "PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
         "SELECT ?office FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?office a ip5:PatentOffice } ORDER BY ?office"
     )
-    page.run_text(text)
-    assert page.error() == ""
-    assert rows_of(page.raw_json(), True) == rows_of(json.loads(cli("-e", text, "--format", "json").stdout), True)
+    assert_same_rows_as_cli(page, text)
