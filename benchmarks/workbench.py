@@ -27,17 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from views import ARGS, CHROMIUM  # noqa: E402  (benchmarks/views.py: Debian's Chromium and its flags)
+
 READY_TARGET_MS = 2000.0
 QUERY_TARGET_MS = 200.0
 
