@@ -7,6 +7,7 @@ page opens a shared link. The expected rows come from the CLI (`python -m ip5gra
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -422,3 +423,24 @@ def test_from_the_loaded_graph_is_allowed(page):
         "SELECT ?office FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?office a ip5:PatentOffice } ORDER BY ?office"
     )
     assert_same_rows_as_cli(page, text)
+
+
+@browser_only
+def test_an_error_after_the_bound_parameters_points_where_the_user_typed(page):
+    """The parameters go into the text as a VALUES block; the position must not move with it."""
+    page.page.click("#queries li[data-name='05-heads-on-date'] button")
+    text = (
+        "PREFIX ip5: <https://w3id.org/ip5graph/ontology#>\n"
+        "SELECT ?date ?x WHERE { ?x ip5:startDate ?date . FILTER(?date > ) }"
+    )
+    page.run_text(text)
+    want = re.search(r":(\d+):(\d+): SPARQL syntax error", cli("-e", text, "-p", "date=2021-06-23").stderr)
+    assert want and page.error().startswith(f"line {want.group(1)}, column {want.group(2)}: SPARQL syntax error")
+
+
+def test_entity_pages_and_navigation_link_the_workbench(site_dir):
+    jpo = (site_dir / "office" / "jpo.html").read_text(encoding="utf-8")
+    assert 'href="../query.html">Ask (SPARQL)</a>' in jpo
+    assert f'href="{html.escape(workbench.ask_link(JPO, "../"), quote=True)}"' in jpo
+    assert 'href="query.html">Ask (SPARQL)</a>' in (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="query.html">Ask (SPARQL)</a>' in (site_dir / "query.html").read_text(encoding="utf-8")
