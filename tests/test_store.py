@@ -140,7 +140,7 @@ def test_rdflib_loads_the_same_triples(data_dir: Path) -> None:
     assert len(load_rdflib(inputs)) == len(load_memory(inputs))
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> None:
     """Two processes query in a loop while a third keeps rebuilding the same store: all succeed."""
     cache = tmp_path / "cache"

@@ -8,9 +8,8 @@ import re
 
 import networkx as nx
 import pytest
-from netgraph import fixture_rdf
 
-from ip5graph.network import analytics, projection
+from ip5graph.network import analytics
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import layout, pages, render
 
@@ -18,8 +17,8 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def G() -> nx.MultiDiGraph:
-    return projection.project(fixture_rdf())
+def G(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return net
 
 
 def island(page: str) -> dict:
