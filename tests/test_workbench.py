@@ -75,11 +75,20 @@ browser_only = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory):
-    """The site `ip5graph build` writes for the bundled graph (query.html among its pages)."""
+    """query.html and its assets as `ip5graph build` writes them, for the bundled graph (the
+    rest of the site is not needed here: test_entity_pages_... builds a small whole site)."""
     import ip5graph
-    from ip5graph.web import site
+    from ip5graph.network import projection
+    from ip5graph.web import render, site
 
-    return site.build_site(ip5graph.open(), tmp_path_factory.mktemp("wb") / "site").out
+    out = tmp_path_factory.mktemp("wb") / "site"
+    loaded = projection.load(ip5graph.open())
+    files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
+    files[site.VIS_ASSET] = render.vis_network_js()
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8", newline="\n")
+    return out
 
 
 class Page:
@@ -438,9 +447,37 @@ def test_an_error_after_the_bound_parameters_points_where_the_user_typed(page):
     assert want and page.error().startswith(f"line {want.group(1)}, column {want.group(2)}: SPARQL syntax error")
 
 
-def test_entity_pages_and_navigation_link_the_workbench(site_dir):
-    jpo = (site_dir / "office" / "jpo.html").read_text(encoding="utf-8")
+def test_entity_pages_and_navigation_link_the_workbench(views_kg, tmp_path):
+    from ip5graph.web import site
+
+    report = site.build_site(views_kg, tmp_path / "site")
+    assert workbench.PAGE in report.pages and all(a in report.files for a in workbench.ASSET_ORDER)
+    jpo = (report.out / "office" / "jpo.html").read_text(encoding="utf-8")
     assert 'href="../query.html">Ask (SPARQL)</a>' in jpo
     assert f'href="{html.escape(workbench.ask_link(JPO, "../"), quote=True)}"' in jpo
-    assert 'href="query.html">Ask (SPARQL)</a>' in (site_dir / "index.html").read_text(encoding="utf-8")
-    assert 'href="query.html">Ask (SPARQL)</a>' in (site_dir / "query.html").read_text(encoding="utf-8")
+    assert 'href="query.html">Ask (SPARQL)</a>' in (report.out / "index.html").read_text(encoding="utf-8")
+    assert 'href="query.html">Ask (SPARQL)</a>' in (report.out / "query.html").read_text(encoding="utf-8")
+
+
+def test_an_inline_build_makes_one_self_contained_workbench(views_kg, tmp_path):
+    from ip5graph.web import site
+
+    report = site.build_site(views_kg, tmp_path / "site", inline=True)
+    assert not [f for f in report.files if f.startswith("assets/")]
+    text = (report.out / "query.html").read_text(encoding="utf-8")
+    assert not re.search(r"^<script src=", text, re.M) and len(re.findall(r"^<script>", text, re.M)) == 5
+    script_src = re.search(r"script-src ([^;]*);", text).group(1).split()
+    assert len([s for s in script_src if s.startswith("'sha256-")]) == 5 and "'unsafe-inline'" not in script_src
+
+
+@browser_only
+def test_the_inline_workbench_runs_under_its_hashed_policy(views_kg, tmp_path, browser):
+    from ip5graph.web import site
+
+    report = site.build_site(views_kg, tmp_path / "site", inline=True)
+    tab = Page(browser, (report.out / "query.html").as_uri())
+    try:
+        assert tab.page.evaluate("window.network.body.data.nodes.length") > 0
+        assert tab.error() == "" and tab.errors == [] and tab.external == []
+    finally:
+        tab.ctx.close()
