@@ -10,14 +10,25 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False  # importing typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from ip5graph.kg.graph import KnowledgeGraph
 
 
-def open(*args: object, **kwargs: object) -> KnowledgeGraph:  # noqa: A001
-    """Open the graph: see ip5graph.kg.graph.open (data=None, engine="oxigraph", cache_dir=None)."""
-    from ip5graph.kg.graph import open as _open
+def open(  # noqa: A001 - the package's entry point reads best as ip5graph.open()
+    data: Sequence[Path | str] | None = None,
+    engine: str = "oxigraph",
+    cache_dir: Path | str | None = None,
+    store: str = "memory",
+) -> KnowledgeGraph:
+    """The bundled graph (or the ontology plus the Turtle under `data`) on the given engine.
 
-    return _open(*args, **kwargs)
+    `store="cached"` keeps a persistent Oxigraph store in the cache directory; see
+    ip5graph.kg.graph.open, which this calls (imported here on first use: the import stays cheap)."""
+    from ip5graph.kg.graph import open as open_graph
+
+    return open_graph(data, engine, cache_dir, store)
 
 
 __all__ = ["__version__", "open"]

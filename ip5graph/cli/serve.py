@@ -126,7 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         timeout_s=args.timeout,
-        log=lambda line: sys.stderr.write(f"oxigraph: {line}\n"),
+        log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
     )
     if not client.is_loopback(args.host):
         sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")

@@ -101,7 +101,7 @@ _MEMO_LINES = 512
 
 def _read_memo(memo: Path) -> dict[str, tuple[int, int, int, int, str]]:
     """size mtime_ns inode hashed_at_ns digest path, one file per line; bad lines are skipped."""
-    out = {}
+    out: dict[str, tuple[int, int, int, int, str]] = {}
     try:
         text = memo.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

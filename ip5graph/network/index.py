@@ -101,7 +101,7 @@ class Index:
                 continue
             entry = self.terms[si]
             if pi == TYPE:
-                if is_iri(o):
+                if isinstance(o, str):
                     entry.types.add(o)
                 continue
             entry.out.append((pi, o))
@@ -112,9 +112,9 @@ class Index:
         for langs in self.labels.values():
             for values in langs.values():
                 values.sort()
-        for iri, langs in (vocabulary or {}).items():
+        for iri, vocab_langs in (vocabulary or {}).items():
             if iri not in self.labels:
-                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in langs.items()})
+                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in vocab_langs.items()})
 
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri)

@@ -87,7 +87,7 @@ def page_data(
     classes = sorted({g.nodes[v].get("cls", "") for v in order}, key=class_order)
     styles = class_styles(classes)
     class_index = {c: i for i, c in enumerate(classes)}
-    class_labels = {}
+    class_labels: dict[str, str] = {}
     for v in order:
         class_labels.setdefault(g.nodes[v].get("cls", ""), g.nodes[v].get("cls_label") or "other")
 

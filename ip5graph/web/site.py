@@ -265,6 +265,7 @@ class _Builder:
 
         g, r = self.g, q.result
         sub = navigation.result_graph(g, r)
+        rows: list[tuple[Any, ...]]
         if r.is_graph:
             header = ["subject", "predicate", "object"]
             rows = [(t.subject, t.predicate, t.object) for t in sorted(r.triples, key=_triple_key)]
