@@ -12,10 +12,10 @@ from typing import Any
 import networkx as nx
 
 from ip5graph.network.navigation import iter_edges_sorted
-from ip5graph.network.vocabulary import DATE_PROPERTIES, class_order, class_styles, humanize, slug_of
+from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, slug_of
 from ip5graph.web.layout import layout
 
-LANG_ORDER = ("en", "ja", "zh", "ko")
+LANG_ORDER = LANGS  # the one language order (network.vocabulary)
 # -- page data ------------------------------------------------------------------------------
 
 
