@@ -22,10 +22,10 @@ from ip5graph.network.index import (
     SubjectFacts,
     is_iri,
     is_literal,
+    label_in,
     lang_of,
     lex,
     literal_text,
-    pick_label_by_lang,
     triples_of,
 )
 from ip5graph.network.vocabulary import (
@@ -169,7 +169,7 @@ class _Projector:
             "iri": iri,
             "slug": slug,
             "kind": slug.split("/")[0] if iri.startswith(ID) and "/" in slug else "",
-            "label": pick_label_by_lang(labels, self.lang) or slug,
+            "label": label_in(labels, self.lang) or slug,
             "labels": labels,
             "alt_labels": {k: sorted(set(v)) for k, v in sorted(alt.items())},
             "cls": cls,

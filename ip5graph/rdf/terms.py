@@ -116,12 +116,13 @@ def rdf_bytes(
     return data
 
 
-def pick_label(literals: Iterable[tuple[str, str]]) -> str | None:
-    """English first, then no language, then any other (sorted, so the choice is stable)."""
+def pick_label(literals: Iterable[tuple[str, str]], lang: str = "en") -> str | None:
+    """The one label picker, for (text, language) pairs: the language asked for (English by default),
+    then its regional forms (en-GB), then no language, then any other (sorted, so the choice is stable)."""
     best: tuple[int, str, str] | None = None
-    for value, lang in literals:
-        rank = 0 if lang == "en" else 1 if lang.startswith("en-") else 2 if not lang else 3
-        cand = (rank, lang, value)
+    for value, tag in literals:
+        rank = 0 if tag == lang else 1 if tag.startswith(lang + "-") else 2 if not tag else 3
+        cand = (rank, tag, value)
         if best is None or cand < best:
             best = cand
     return best[2] if best else None
