@@ -19,7 +19,7 @@
     var ls = n.labels || {};
     return (ls[lang] && ls[lang][0]) || (ls.en && ls.en[0]) || n.label;
   }
-  var showLabels = data.show_labels || null;
+  var showLabels = null;
   var nodes = new vis.DataSet(data.nodes.map(function (n, i) {
     var c = classes[n.c];
     var item = { id: i, x: n.x, y: n.y, label: labelOf(n), shape: c.shape, size: n.s,
@@ -36,7 +36,8 @@
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
     interaction: { hover: !big, tooltipDelay: 250, hideEdgesOnDrag: big, hideEdgesOnZoom: big, keyboard: false },
-    nodes: { font: { size: 14, face: "sans-serif", strokeWidth: 3, strokeColor: "#fff" } },
+    nodes: { font: { size: 14, face: "sans-serif", strokeWidth: 3, strokeColor: "#fff" },
+             widthConstraint: data.label_width ? { maximum: data.label_width } : undefined },
     edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.5 } },
              color: { color: "#9aa4b1", highlight: "#1f3a5f", hover: "#1f3a5f" },
              font: { size: 10, align: "middle", color: "#555", strokeWidth: 2, strokeColor: "#fff" } }
@@ -46,6 +47,7 @@
   window.nodes = nodes;
   window.edges = edges;
   window.network = network;
+  if (data.start && data.start.length) { network.fit({ nodes: data.start, animation: false }); }
   network.once("afterDrawing", function () {
     window.ip5DrawnAt = performance.now();
     document.documentElement.setAttribute("data-drawn", "1");

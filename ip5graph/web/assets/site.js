@@ -133,3 +133,61 @@
   }
   if (lang !== "en") { apply(); }
 })();
+/* query pages: the answer for the chosen parameter value (all answers are in the page) */
+(function () {
+  "use strict";
+  var selects = document.querySelectorAll("select.param-select");
+  Array.prototype.forEach.call(selects, function (sel) {
+    sel.addEventListener("change", function () {
+      var answers = document.querySelectorAll(".answer[data-param='" + sel.getAttribute("data-param") + "']");
+      Array.prototype.forEach.call(answers, function (a) { a.hidden = a.getAttribute("data-value") !== sel.value; });
+    });
+  });
+})();
+/* timeline: details on focus, hover and a first tap; a button for the earlier years */
+(function () {
+  "use strict";
+  var svg = document.getElementById("timeline-svg"), box = document.getElementById("timeline-details");
+  if (!svg || !box) { return; }
+  var shown = null;
+  function show(a) {
+    shown = a;
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var p = document.createElement("p");
+    p.textContent = a.getAttribute("data-details");
+    box.appendChild(p);
+    var link = document.createElement("a");
+    link.href = a.getAttribute("href");
+    link.textContent = "Open its page";
+    box.appendChild(link);
+  }
+  Array.prototype.forEach.call(svg.querySelectorAll("a.tl-item"), function (a) {
+    a.addEventListener("focus", function () { show(a); });
+    a.addEventListener("mouseenter", function () { show(a); });
+    a.addEventListener("click", function (ev) { if (shown !== a) { ev.preventDefault(); show(a); } });
+  });
+  function fitNames() {
+    var scale = svg.getBoundingClientRect().height / Number(svg.viewBox.baseVal.height || 1);
+    Array.prototype.forEach.call(document.querySelectorAll(".tl-name"), function (n) {
+      if (!n.hasAttribute("data-h")) {
+        n.setAttribute("data-h", parseFloat(n.style.height));
+        n.setAttribute("data-m", parseFloat(n.style.marginBottom));
+      }
+      n.style.height = (Number(n.getAttribute("data-h")) * scale) + "px";
+      n.style.marginBottom = (Number(n.getAttribute("data-m")) * scale) + "px";
+    });
+  }
+  var zoom = document.getElementById("tl-zoom");
+  if (zoom) {
+    zoom.addEventListener("click", function () {
+      var full = zoom.getAttribute("aria-pressed") !== "true";
+      svg.setAttribute("viewBox", svg.getAttribute(full ? "data-full" : "data-recent"));
+      zoom.setAttribute("aria-pressed", full ? "true" : "false");
+      zoom.textContent = full ? "Show 2007 to today" : zoom.getAttribute("data-label");
+      fitNames();
+    });
+    zoom.setAttribute("data-label", zoom.textContent);
+  }
+  fitNames();
+  window.addEventListener("resize", fitNames);
+})();
