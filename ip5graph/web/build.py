@@ -37,8 +37,13 @@ MARKER = ".ip5graph-site"
 VIS_ASSET = "assets/vis-network.min.js"
 ASSETS = ("site.css", "site.js", "netgraph.js")
 INDEX_TOP = 40
-RDF_NAMES = {"ttl": "ip5graph.ttl", "nt": "ip5graph.nt", "jsonld": "ip5graph.jsonld", "xml": "ip5graph.rdf",
-             "trig": "ip5graph.trig"}
+RDF_NAMES = {
+    "ttl": "ip5graph.ttl",
+    "nt": "ip5graph.nt",
+    "jsonld": "ip5graph.jsonld",
+    "xml": "ip5graph.rdf",
+    "trig": "ip5graph.trig",
+}
 
 Progress = Callable[[int, int, str], None]
 
@@ -57,8 +62,15 @@ class SiteReport:
         return [f for f in self.files if f.endswith(".html")]
 
 
-def build_site(kg: Any, out: str | os.PathLike[str], *, depth: int = 1, seed: int = 0, inline: bool = False,
-               progress: Progress | None = None) -> SiteReport:
+def build_site(
+    kg: Any,
+    out: str | os.PathLike[str],
+    *,
+    depth: int = 1,
+    seed: int = 0,
+    inline: bool = False,
+    progress: Progress | None = None,
+) -> SiteReport:
     """Build the site for a KnowledgeGraph (ip5graph.open()) into `out`, replacing it atomically.
     (`depth` and `inline` are kept for the command line; entity pages show depth 1, assets are shared.)"""
     target = Path(out)
@@ -190,13 +202,34 @@ class Builder:
         g = self.sd.g
         rel = "overview.html"
         pos, start = overview.band_layout(g)
-        graph = graph_context(self.sd, g, rel, heading="The whole graph", positions=pos, full=True,
-                              extra={"start": overview.start_indices(g, start), "edge_text": False,
-                                     "label_width": overview.LABEL_WIDTH}, seed=self.seed, first=True)
-        graph["summary"] = (f"{len(g)} entities and {g.number_of_edges()} links, one band per class: meetings in "
-                            "time order, offices, people, and the rest. Zoom for more; untick a class to hide it.")
-        self.write(rel, render.render("page.html.j2", title="Overview", root="", heading="Overview of the graph",
-                                      lead="", body="", tables=[], graph=graph))
+        graph = graph_context(
+            self.sd,
+            g,
+            rel,
+            heading="The whole graph",
+            positions=pos,
+            full=True,
+            extra={"start": overview.start_indices(g, start), "edge_text": False, "label_width": overview.LABEL_WIDTH},
+            seed=self.seed,
+            first=True,
+        )
+        graph["summary"] = (
+            f"{len(g)} entities and {g.number_of_edges()} links, one band per class: meetings in "
+            "time order, offices, people, and the rest. Zoom for more; untick a class to hide it."
+        )
+        self.write(
+            rel,
+            render.render(
+                "page.html.j2",
+                title="Overview",
+                root="",
+                heading="Overview of the graph",
+                lead="",
+                body="",
+                tables=[],
+                graph=graph,
+            ),
+        )
         self.tick(rel)
 
     def timeline(self) -> None:
@@ -205,10 +238,12 @@ class Builder:
         self.sd.link.at(rel)
         body, tables = timelinepage.timeline(g, self.sd.link)
         sub, pos = timelinepage.timeline_graph(g)
-        graph = graph_context(self.sd, sub, rel, heading="The same people, offices and meetings as a graph",
-                              positions=pos, seed=self.seed)
-        self.write(rel, render.render("timeline.html.j2", title="Timeline", root="", body=body, tables=tables,
-                                      graph=graph))
+        graph = graph_context(
+            self.sd, sub, rel, heading="The same people, offices and meetings as a graph", positions=pos, seed=self.seed
+        )
+        self.write(
+            rel, render.render("timeline.html.j2", title="Timeline", root="", body=body, tables=tables, graph=graph)
+        )
         self.tick(rel)
 
     def query_page(self, engine: Any, run: QueryRun) -> None:
@@ -222,11 +257,15 @@ class Builder:
         if len(sub) == 0:
             named = [network.resolve_quiet(sd.g, val) for val in q.example_bindings().values()]
             sub = network.induced(sd.g, [n for n in named if n])
-        if len(sub) == 0:   # an answer naming no entity: show the forum it is about, so the page still draws
+        if len(sub) == 0:  # an answer naming no entity: show the forum it is about, so the page still draws
             sub = network.induced(sd.g, sorted(sd.g, key=lambda v: -sd.g.nodes[v].get("betweenness", 0.0))[:1])
         graph = graph_context(sd, sub, rel, heading="The entities of the answer as a graph", seed=self.seed)
-        self.write(rel, render.render("query.html.j2", title=q.title, root="../", q=q, choices=choices,
-                                      answer=answer, rows=rows, graph=graph))
+        self.write(
+            rel,
+            render.render(
+                "query.html.j2", title=q.title, root="../", q=q, choices=choices, answer=answer, rows=rows, graph=graph
+            ),
+        )
         self.tick(rel)
 
     def index(self, queries: list[QueryRun], downloads: list[tuple[str, str, str]]) -> None:
@@ -234,8 +273,9 @@ class Builder:
         rel = "index.html"
         sd.link.at(rel)
         ranked = sorted(g, key=lambda v: (-g.nodes[v]["betweenness"], -g.nodes[v]["degree"], v))[:INDEX_TOP]
-        graph = graph_context(sd, network.induced(g, ranked), rel, heading="The most connected entities",
-                              seed=self.seed)
+        graph = graph_context(
+            sd, network.induced(g, ranked), rel, heading="The most connected entities", seed=self.seed
+        )
         groups: dict[str, list[Any]] = {}
         for iri in sd.entities:
             groups.setdefault(class_label(sd.ix, iri), []).append(iri)
@@ -243,10 +283,22 @@ class Builder:
         for cls in sorted(groups, key=lambda c: (-len(groups[c]) if False else 0, c)):
             items = sorted(groups[cls], key=lambda i: (sd.ix.label(i).casefold(), i))
             ordered.append((cls, [sd.link.entity(i) for i in items]))
-        self.write(rel, render.render(
-            "index.html.j2", title="Home", root="", graph=graph, groups=ordered, total=len(sd.entities),
-            counts={"nodes": len(g), "edges": g.number_of_edges()}, extra_views=[],
-            queries=[(r.q.name, r.q.title) for r in queries], notes=self.report.notes, downloads=downloads))
+        self.write(
+            rel,
+            render.render(
+                "index.html.j2",
+                title="Home",
+                root="",
+                graph=graph,
+                groups=ordered,
+                total=len(sd.entities),
+                counts={"nodes": len(g), "edges": g.number_of_edges()},
+                extra_views=[],
+                queries=[(r.q.name, r.q.title) for r in queries],
+                notes=self.report.notes,
+                downloads=downloads,
+            ),
+        )
         self.tick(rel)
 
 
@@ -256,13 +308,20 @@ def size(n: int) -> str:
 
 def format_label(fmt: str, name: str = "") -> str:
     labels = {
-        "ttl": "Turtle (RDF)", "nt": "N-Triples (RDF)", "jsonld": "JSON-LD (RDF)", "xml": "RDF/XML",
-        "trig": "TriG, one named graph per source (RDF)", "graphml": "GraphML with the overview's positions (Gephi, yEd)",
+        "ttl": "Turtle (RDF)",
+        "nt": "N-Triples (RDF)",
+        "jsonld": "JSON-LD (RDF)",
+        "xml": "RDF/XML",
+        "trig": "TriG, one named graph per source (RDF)",
+        "graphml": "GraphML with the overview's positions (Gephi, yEd)",
         "gexf": "GEXF with positions and colours (Gephi)",
     }
     if fmt == "csv":
-        return "nodes for a Neo4j import (neo4j-admin headers)" if name.startswith("nodes") else \
-            "relationships for a Neo4j import"
+        return (
+            "nodes for a Neo4j import (neo4j-admin headers)"
+            if name.startswith("nodes")
+            else "relationships for a Neo4j import"
+        )
     return labels.get(fmt, fmt)
 
 

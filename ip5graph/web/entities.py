@@ -28,9 +28,17 @@ DEFINITION = SKOS + "definition"
 RECORD_KINDS = frozenset({"tenure", "participation", "claim", "inference", "statement", "observation"})
 # Which property of a record names the entity whose page shows it (first one found wins).
 OWNER_PROPS = tuple(IP5 + p for p in ("organization", "meeting", "aboutEntity", "holder", "participant")) + (
-    RDF + "subject", IP5 + "statementSubject", IP5 + "subject")
-LANG_NAMES = {"en": "English", "ja": "日本語 (Japanese)", "zh": "中文 (Chinese)", "ko": "한국어 (Korean)",
-              "": "no language given"}
+    RDF + "subject",
+    IP5 + "statementSubject",
+    IP5 + "subject",
+)
+LANG_NAMES = {
+    "en": "English",
+    "ja": "日本語 (Japanese)",
+    "zh": "中文 (Chinese)",
+    "ko": "한국어 (Korean)",
+    "": "no language given",
+}
 LANG_ORDER = ("en", "ja", "zh", "ko")
 
 
@@ -43,7 +51,7 @@ class Lit:
     datatype: str = ""
 
 
-Term = str | Lit   # an IRI is a str
+Term = str | Lit  # an IRI is a str
 
 
 def _term(t: Any) -> Term | None:
@@ -57,7 +65,7 @@ def _term(t: Any) -> Term | None:
 
 def kind_of(iri: str) -> str:
     """'office' for .../id/office/jpo; '' outside the data namespace."""
-    return iri[len(ID):].split("/", 1)[0] if iri.startswith(ID) and "/" in iri[len(ID):] else ""
+    return iri[len(ID) :].split("/", 1)[0] if iri.startswith(ID) and "/" in iri[len(ID) :] else ""
 
 
 class Index:
@@ -135,14 +143,19 @@ class Index:
     def is_record(self, iri: str) -> bool:
         if kind_of(iri) in RECORD_KINDS:
             return True
-        return any(t.startswith(IP5) and t.rsplit("#", 1)[-1] in ("Tenure", "Participation", "Claim",
-                                                                    "InferredClaim", "Statement")
-                   for t in self.types.get(iri, ())) or RDF + "Statement" in self.types.get(iri, ())
+        return any(
+            t.startswith(IP5)
+            and t.rsplit("#", 1)[-1] in ("Tenure", "Participation", "Claim", "InferredClaim", "Statement")
+            for t in self.types.get(iri, ())
+        ) or RDF + "Statement" in self.types.get(iri, ())
 
     def entities(self) -> list[str]:
         """Every labelled IRI in the data namespace that is not a record: each gets a page."""
-        return sorted(iri for iri, langs in self.labels.items()
-                      if iri.startswith(ID) and any(langs.values()) and not self.is_record(iri))
+        return sorted(
+            iri
+            for iri, langs in self.labels.items()
+            if iri.startswith(ID) and any(langs.values()) and not self.is_record(iri)
+        )
 
     def owner(self, record: str) -> str:
         """The entity whose page shows a record ('' when none is known)."""

@@ -25,10 +25,19 @@ from ip5graph.web.values import Linker
 
 NEIGHBOURS = 60
 SCHEMA_TYPES = {
-    "HeadsMeeting": "Event", "HeadsIndustryMeeting": "Event", "DeputyHeadsMeeting": "Event", "Meeting": "Event",
-    "PatentOffice": "GovernmentOrganization", "InternationalOrganization": "Organization",
-    "IndustryAssociation": "Organization", "Forum": "Organization", "WorkingGroup": "Organization",
-    "Person": "Person", "Place": "Place", "OutcomeDocument": "CreativeWork", "Source": "CreativeWork",
+    "HeadsMeeting": "Event",
+    "HeadsIndustryMeeting": "Event",
+    "DeputyHeadsMeeting": "Event",
+    "Meeting": "Event",
+    "PatentOffice": "GovernmentOrganization",
+    "InternationalOrganization": "Organization",
+    "IndustryAssociation": "Organization",
+    "Forum": "Organization",
+    "WorkingGroup": "Organization",
+    "Person": "Person",
+    "Place": "Place",
+    "OutcomeDocument": "CreativeWork",
+    "Source": "CreativeWork",
     "Initiative": "Project",
 }
 
@@ -45,7 +54,7 @@ class SiteData:
         self.g = g
         self.entities = self.ix.entities()
         self.pages = {iri: paths.page_path(iri) for iri in self.entities}
-        for v in g:                       # projected nodes without a label still get linked if they have a page
+        for v in g:  # projected nodes without a label still get linked if they have a page
             if v in self.pages:
                 continue
         self.link = Linker(self.ix, self.pages)
@@ -66,9 +75,16 @@ def node_attrs(sd: SiteData, v: str) -> dict[str, Any]:
     if v in sd.g:
         return dict(sd.g.nodes[v])
     types = sorted(sd.ix.types.get(v, ()))
-    return {"iri": v, "slug": network.slug_of(v), "kind": kind_of(v), "label": sd.ix.label(v),
-            "labels": {k: list(x) for k, x in sorted(sd.ix.labels.get(v, {}).items())},
-            "cls": types[0] if types else "", "cls_label": class_label(sd.ix, v), "sources": sd.ix.sources(v)}
+    return {
+        "iri": v,
+        "slug": network.slug_of(v),
+        "kind": kind_of(v),
+        "label": sd.ix.label(v),
+        "labels": {k: list(x) for k, x in sorted(sd.ix.labels.get(v, {}).items())},
+        "cls": types[0] if types else "",
+        "cls_label": class_label(sd.ix, v),
+        "sources": sd.ix.sources(v),
+    }
 
 
 def mini_graph(sd: SiteData, iri: str) -> nx.MultiDiGraph:
@@ -112,8 +128,9 @@ def sentences(sd: SiteData, iri: str) -> list[Markup]:
     if iri not in g:
         return []
     out = []
-    for u, w, k, attrs in network.iter_edges_sorted(network.induced(g, [iri, *g.successors(iri),
-                                                                         *g.predecessors(iri)])):
+    for u, w, k, attrs in network.iter_edges_sorted(
+        network.induced(g, [iri, *g.successors(iri), *g.predecessors(iri)])
+    ):
         if iri not in (u, w):
             continue
         words = network.phrase(network.Step(u, w, k, True, attrs))
@@ -133,23 +150,43 @@ def _link(sd: SiteData, iri: str) -> Markup:
     return Markup('<a href="{}" title="{}" data-e="{}">{}</a>').format(v.href, v.title, v.key, v.text)
 
 
-def graph_context(sd: SiteData, sub: nx.MultiDiGraph, rel: str, *, heading: str, focus: str | None = None,
-                  positions: dict[str, tuple[float, float]] | None = None, full: bool = False,
-                  extra: dict[str, Any] | None = None, seed: int = 0, first: bool = False) -> dict[str, Any]:
+def graph_context(
+    sd: SiteData,
+    sub: nx.MultiDiGraph,
+    rel: str,
+    *,
+    heading: str,
+    focus: str | None = None,
+    positions: dict[str, tuple[float, float]] | None = None,
+    full: bool = False,
+    extra: dict[str, Any] | None = None,
+    seed: int = 0,
+    first: bool = False,
+) -> dict[str, Any]:
     """What the graph section of a page needs: JSON island, text alternative, list of its nodes."""
     root = paths.root_of(rel)
     data = views.page_data(sub, positions=positions, focus=focus, pages=sd.pages, root=root, seed=seed)
     data.update(extra or {})
     sd.link.at(rel)
-    items = [(i, sd.link.entity(n["iri"], n["label"]), sd.g.nodes[n["iri"]].get("cls_label", "")
-              if n["iri"] in sd.g else class_label(sd.ix, n["iri"])) for i, n in enumerate(data["nodes"])]
+    items = [
+        (
+            i,
+            sd.link.entity(n["iri"], n["label"]),
+            sd.g.nodes[n["iri"]].get("cls_label", "") if n["iri"] in sd.g else class_label(sd.ix, n["iri"]),
+        )
+        for i, n in enumerate(data["nodes"])
+    ]
     name = sd.ix.label(focus) if focus else heading
     return {
-        "data": Markup(views.json_for_html(data)), "heading": heading, "full": full, "node_list": items,
+        "data": Markup(views.json_for_html(data)),
+        "heading": heading,
+        "full": full,
+        "node_list": items,
         "summary": f"{len(sub)} entities and {sub.number_of_edges()} links. Everything it shows is also in the "
-                   "text of this page; the list below names every entity in it.",
+        "text of this page; the list below names every entity in it.",
         "alt": f"Graph of {name}: {len(sub)} entities and {sub.number_of_edges()} links, listed below the graph",
-        "open_list": False, "first": first,
+        "open_list": False,
+        "first": first,
     }
 
 
@@ -209,10 +246,20 @@ def entity_files(sd: SiteData, iri: str, *, seed: int = 0, ask: str = "") -> Ite
     ttl, jsonld = paths.data_path(iri, "ttl"), paths.data_path(iri, "jsonld")
     triples = entity_triples(sd, iri)
     page = render.render(
-        "entity.html.j2", title=box.label, root=paths.root_of(rel), box=box, iri=iri, key=paths.page_stem(iri),
-        sentences=words, graph=graph, ttl=paths.link(rel, ttl), jsonld_file=paths.link(rel, jsonld), ask=ask,
+        "entity.html.j2",
+        title=box.label,
+        root=paths.root_of(rel),
+        box=box,
+        iri=iri,
+        key=paths.page_stem(iri),
+        sentences=words,
+        graph=graph,
+        ttl=paths.link(rel, ttl),
+        jsonld_file=paths.link(rel, jsonld),
+        ask=ask,
         jsonld=Markup(views.json_for_html(schema_org(sd, iri))),
-        alternates=[("text/turtle", paths.link(rel, ttl)), ("application/ld+json", paths.link(rel, jsonld))])
+        alternates=[("text/turtle", paths.link(rel, ttl)), ("application/ld+json", paths.link(rel, jsonld))],
+    )
     yield rel, page
     yield ttl, export_text(triples, "ttl")
     yield jsonld, export_text(triples, "jsonld")

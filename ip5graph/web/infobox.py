@@ -11,28 +11,87 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDFS_LABEL
-from ip5graph.web.entities import (ALT_LABEL, COMMENT, DEFINITION, LANG_NAMES, PREF_LABEL, Index, Lit, Term,
-                                   kind_of, lang_key)
+from ip5graph.web.entities import (
+    ALT_LABEL,
+    COMMENT,
+    DEFINITION,
+    LANG_NAMES,
+    PREF_LABEL,
+    Index,
+    Term,
+    kind_of,
+    lang_key,
+)
 from ip5graph.web.values import Linker, V, format_date, record_anchor
 
 HIDDEN = {RDFS_LABEL, PREF_LABEL, ALT_LABEL, COMMENT, DEFINITION, DCTERMS_SOURCE, IP5 + "hasClaim"}
-FIRST = ["startDate", "endDate", "seriesStartDate", "seriesEndDate", "date", "foundingDate", "inOfficeOn",
-         "place", "plannedPlace", "format", "host", "chair", "ordinal", "partOfSeries", "previousMeeting",
-         "nextMeeting", "hasOutcome", "outcomeOf", "abbreviation", "leadOffice", "memberOf",
-         "subOrganizationOf", "headquarters", "sourceId", "publisher", "tier", "address"]
+FIRST = [
+    "startDate",
+    "endDate",
+    "seriesStartDate",
+    "seriesEndDate",
+    "date",
+    "foundingDate",
+    "inOfficeOn",
+    "place",
+    "plannedPlace",
+    "format",
+    "host",
+    "chair",
+    "ordinal",
+    "partOfSeries",
+    "previousMeeting",
+    "nextMeeting",
+    "hasOutcome",
+    "outcomeOf",
+    "abbreviation",
+    "leadOffice",
+    "memberOf",
+    "subOrganizationOf",
+    "headquarters",
+    "sourceId",
+    "publisher",
+    "tier",
+    "address",
+]
 _RANK = {name: i for i, name in enumerate(FIRST)}
 # How a back-link reads on the page of the entity it points at (property local name -> words).
 BACK = {
-    "host": "hosted", "chair": "chaired", "place": "venue of", "plannedPlace": "originally planned venue of",
-    "nextMeeting": "follows", "previousMeeting": "followed by", "partOfSeries": "held alongside it",
-    "outcomeOf": "outcomes", "hasOutcome": "outcome of", "leadOffice": "leads", "memberOf": "members",
-    "subOrganizationOf": "includes", "headquarters": "seat of", "partOf": "includes", "relatedTo": "related to",
-    "hasAim": "aim of", "affectedOrganization": "renamed by", "subject": "subject of", "concerns": "conflicts",
-    "inScheme": "concepts", "tier": "sources of this tier", "role": "roles", "format": "meetings",
+    "host": "hosted",
+    "chair": "chaired",
+    "place": "venue of",
+    "plannedPlace": "originally planned venue of",
+    "nextMeeting": "follows",
+    "previousMeeting": "followed by",
+    "partOfSeries": "held alongside it",
+    "outcomeOf": "outcomes",
+    "hasOutcome": "outcome of",
+    "leadOffice": "leads",
+    "memberOf": "members",
+    "subOrganizationOf": "includes",
+    "headquarters": "seat of",
+    "partOf": "includes",
+    "relatedTo": "related to",
+    "hasAim": "aim of",
+    "affectedOrganization": "renamed by",
+    "subject": "subject of",
+    "concerns": "conflicts",
+    "inScheme": "concepts",
+    "tier": "sources of this tier",
+    "role": "roles",
+    "format": "meetings",
     "kind": "of this kind",
 }
-ROLE_ORDER = ("chair", "co-chair", "head-of-delegation", "acting-head-of-delegation", "representative",
-              "observer", "industry-representative", "participant")
+ROLE_ORDER = (
+    "chair",
+    "co-chair",
+    "head-of-delegation",
+    "acting-head-of-delegation",
+    "representative",
+    "observer",
+    "industry-representative",
+    "participant",
+)
 
 
 @dataclass
@@ -52,7 +111,7 @@ class Infobox:
     label: str
     cls_label: str
     comment: str
-    names: list[tuple[str, str, list[str], list[str]]]      # (language in words, tag, labels, also written)
+    names: list[tuple[str, str, list[str], list[str]]]  # (language in words, tag, labels, also written)
     facts: Table
     tables: list[Table]
     sources: Table
@@ -112,8 +171,11 @@ class Builder:
         labels = self.ix.labels.get(iri, {})
         alts = self.ix.alt_labels(iri)
         langs = sorted(set(labels) | set(alts), key=lang_key)
-        return [(LANG_NAMES.get(lang, lang), lang, list(labels.get(lang, [])), list(alts.get(lang, [])))
-                for lang in langs if labels.get(lang) or alts.get(lang)]
+        return [
+            (LANG_NAMES.get(lang, lang), lang, list(labels.get(lang, [])), list(alts.get(lang, [])))
+            for lang in langs
+            if labels.get(lang) or alts.get(lang)
+        ]
 
     def facts(self, iri: str) -> Table:
         """Outgoing properties, then back-links from other entities (not records), each with sources."""
@@ -135,8 +197,9 @@ class Builder:
             rank = (_RANK.get(name, len(FIRST)), self.prop_label(p))
             rows.append((rank, "", [[V(self.prop_label(p))], values, srcs]))
         back: dict[str, list[str]] = {}
+        named = {o for p, o in ix.out.get(iri, ()) if isinstance(o, str)}
         for s, p in ix.inc.get(iri, ()):
-            if p in HIDDEN or ix.is_record(s) or s == iri or p.endswith("#sourceOf"):
+            if p in HIDDEN or ix.is_record(s) or s == iri or s in named:
                 continue
             back.setdefault(p, []).append(s)
         for p, subjects in back.items():
@@ -145,29 +208,41 @@ class Builder:
             values = [self.link.entity(s) for s in sorted(set(subjects), key=lambda s: (_date_key(ix, s), s))]
             rows.append(((len(FIRST) + 1, words), "", [[V(words)], values, []]))
         rows.sort(key=lambda r: r[0])
-        return Table("Facts", f"Facts about {ix.label(iri)}", ["Property", "Value", "Sources"],
-                     [(anchor, cells) for _, anchor, cells in rows],
-                     note="" if ix.statements else "Facts without their own sources are backed by the sources "
-                                                   "listed at the end of the page.")
+        return Table(
+            "Facts",
+            f"Facts about {ix.label(iri)}",
+            ["Property", "Value", "Sources"],
+            [(anchor, cells) for _, anchor, cells in rows],
+            note=""
+            if ix.statements
+            else "Facts without their own sources are backed by the sources listed at the end of the page.",
+        )
 
     def _records(self, iri: str, kind_type: str, prop: str) -> list[str]:
-        found = [r for r in self.records_of.get(iri, []) if IP5 + kind_type in self.ix.types.get(r, ())
-                 and iri in self.ix.iris(r, IP5 + prop)]
+        found = [
+            r
+            for r in self.records_of.get(iri, [])
+            if IP5 + kind_type in self.ix.types.get(r, ()) and iri in self.ix.iris(r, IP5 + prop)
+        ]
         return sorted(found, key=lambda r: (_date_key(self.ix, r), r))
 
     def tenure_tables(self, iri: str) -> list[Table]:
         ix, out = self.ix, []
         heads = self._records(iri, "Tenure", "organization")
         if heads:
-            t = Table("Heads", f"Heads of {ix.label(iri)}, in order of their terms",
-                      ["Head", "Title", "From", "To", "Acting", "Sources"])
+            t = Table(
+                "Heads",
+                f"Heads of {ix.label(iri)}, in order of their terms",
+                ["Head", "Title", "From", "To", "Acting", "Sources"],
+            )
             for r in heads:
                 t.rows.append((record_anchor(r), self._tenure_row(r, "holder")))
             out.append(t)
         posts = self._records(iri, "Tenure", "holder")
         if posts:
-            t = Table("Posts", f"Posts held by {ix.label(iri)}", ["Organisation", "Title", "From", "To", "Acting",
-                                                                  "Sources"])
+            t = Table(
+                "Posts", f"Posts held by {ix.label(iri)}", ["Organisation", "Title", "From", "To", "Acting", "Sources"]
+            )
             for r in posts:
                 t.rows.append((record_anchor(r), self._tenure_row(r, "organization")))
             out.append(t)
@@ -179,29 +254,45 @@ class Builder:
         start = _dates(ix, r, "startDate") or [V(f"in office on {v.text}") for v in _dates(ix, r, "inOfficeOn")]
         end = _dates(ix, r, "endDate") or [V("not stated")]
         acting = any(x.value in ("true", "1") for x in ix.lits(r, IP5 + "acting"))
-        return [[self.link.entity(o) for o in ix.iris(r, IP5 + other)], titles, start, end,
-                [V("acting" if acting else "no")], self.link.sources(ix.sources(r))]
+        return [
+            [self.link.entity(o) for o in ix.iris(r, IP5 + other)],
+            titles,
+            start,
+            end,
+            [V("acting" if acting else "no")],
+            self.link.sources(ix.sources(r)),
+        ]
 
     def participation_tables(self, iri: str) -> list[Table]:
         ix, out = self.ix, []
         people = self._records(iri, "Participation", "meeting")
         if people:
-            t = Table("Participants", f"Who took part in {ix.label(iri)}, and in what role",
-                      ["Person", "Role", "Representing", "On behalf of", "Capacity", "Sources"])
+            t = Table(
+                "Participants",
+                f"Who took part in {ix.label(iri)}, and in what role",
+                ["Person", "Role", "Representing", "On behalf of", "Capacity", "Sources"],
+            )
             people.sort(key=lambda r: (self._role_rank(r), ix.label(next(iter(ix.iris(r, IP5 + "participant")), r))))
             for r in people:
-                t.rows.append((record_anchor(r), [
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "representing")],
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "onBehalfOf")],
-                    [V(x.value) for x in ix.lits(r, IP5 + "capacity")],
-                    self.link.sources(ix.sources(r))]))
+                t.rows.append(
+                    (
+                        record_anchor(r),
+                        [
+                            [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
+                            [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
+                            [self.link.entity(o) for o in ix.iris(r, IP5 + "representing")],
+                            [self.link.entity(o) for o in ix.iris(r, IP5 + "onBehalfOf")],
+                            [V(x.value) for x in ix.lits(r, IP5 + "capacity")],
+                            self.link.sources(ix.sources(r)),
+                        ],
+                    )
+                )
             out.append(t)
-        for prop, heading, caption in (("participant", "Meetings", "Meetings {} took part in"),
-                                       ("representing", "Represented at meetings", "Meetings {} was represented at"),
-                                       ("onBehalfOf", "Stood in for at meetings", "Meetings where someone stood in "
-                                                                                  "for {}")):
+        for prop, heading, caption in (
+            ("participant", "Meetings", "Meetings {} took part in"),
+            ("representing", "Represented at meetings", "Meetings {} was represented at"),
+            ("onBehalfOf", "Stood in for at meetings", "Meetings where someone stood in for {}"),
+        ):
             found = self._records(iri, "Participation", prop)
             if not found:
                 continue
@@ -209,14 +300,30 @@ class Builder:
             for r in found:
                 meeting = next(iter(ix.iris(r, IP5 + "meeting")), "")
                 when = _dates(ix, meeting, "startDate") or _dates(ix, meeting, "date") if meeting else []
-                rows.append(((_date_key(ix, meeting), meeting, r), (record_anchor(r) if prop == "participant" else "", [
-                    [self.link.entity(meeting)] if meeting else [], when,
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
-                    [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                    self.link.sources(ix.sources(r))])))
+                rows.append(
+                    (
+                        (_date_key(ix, meeting), meeting, r),
+                        (
+                            record_anchor(r) if prop == "participant" else "",
+                            [
+                                [self.link.entity(meeting)] if meeting else [],
+                                when,
+                                [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
+                                [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
+                                self.link.sources(ix.sources(r)),
+                            ],
+                        ),
+                    )
+                )
             rows.sort(key=lambda x: x[0])
-            out.append(Table(heading, caption.format(ix.label(iri)), ["Meeting", "Date", "Person", "Role", "Sources"],
-                             [row for _, row in rows]))
+            out.append(
+                Table(
+                    heading,
+                    caption.format(ix.label(iri)),
+                    ["Meeting", "Date", "Person", "Role", "Sources"],
+                    [row for _, row in rows],
+                )
+            )
         return out
 
     def _role_rank(self, r: str) -> int:
@@ -231,22 +338,43 @@ class Builder:
             claims.update(s for s, p in ix.inc.get(target, ()) if p == IP5 + "aboutEntity")
         if not claims:
             return None
-        t = Table("Where the sources disagree", f"Claims about {ix.label(iri)}, each with its own sources",
-                  ["About", "Aspect", "Claimed value", "Preferred", "Note", "Sources"])
+        t = Table(
+            "Where the sources disagree",
+            f"Claims about {ix.label(iri)}, each with its own sources",
+            ["About", "Aspect", "Claimed value", "Preferred", "Note", "Sources"],
+        )
 
         def key(c: str) -> tuple[str, str, str]:
             return (next(iter(ix.iris(c, IP5 + "aboutEntity")), ""), ix.first_lit(c, IP5 + "aspect"), c)
+
         for c in sorted(claims, key=key):
             value: list[V] = [self.link.term(o) for o in ix.values(c, IP5 + "claimedValue")]
             value += [self.link.entity(o) for o in ix.iris(c, IP5 + "claimedResource")]
             pref = ix.first_lit(c, IP5 + "preferred")
             inferred = IP5 + "InferredClaim" in ix.types.get(c, ())
-            t.rows.append((record_anchor(c), [
-                [self.link.entity(o) for o in ix.iris(c, IP5 + "aboutEntity")],
-                [V(ix.first_lit(c, IP5 + "aspect") or "value")], value,
-                [V({"true": "preferred", "1": "preferred", "false": "not preferred", "0": "not preferred"}.get(
-                    pref, "not stated") + (" (inferred)" if inferred else ""))],
-                [V(ix.first_lit(c, COMMENT))], self.link.sources(ix.sources(c))]))
+            t.rows.append(
+                (
+                    record_anchor(c),
+                    [
+                        [self.link.entity(o) for o in ix.iris(c, IP5 + "aboutEntity")],
+                        [V(ix.first_lit(c, IP5 + "aspect") or "value")],
+                        value,
+                        [
+                            V(
+                                {
+                                    "true": "preferred",
+                                    "1": "preferred",
+                                    "false": "not preferred",
+                                    "0": "not preferred",
+                                }.get(pref, "not stated")
+                                + (" (inferred)" if inferred else "")
+                            )
+                        ],
+                        [V(ix.first_lit(c, COMMENT))],
+                        self.link.sources(ix.sources(c)),
+                    ],
+                )
+            )
         return t
 
     def cited_by(self, iri: str) -> Table | None:
@@ -279,9 +407,12 @@ class Builder:
         for extra in (self.claims_table(iri), self.cited_by(iri)):
             if extra is not None:
                 tables.append(extra)
-        return Infobox(ix.label(iri), class_label(ix, iri), comment, self.names(iri), self.facts(iri), tables,
-                       self.sources_table(iri))
-
-
-def is_literal(v: object) -> bool:
-    return isinstance(v, Lit)
+        return Infobox(
+            ix.label(iri),
+            class_label(ix, iri),
+            comment,
+            self.names(iri),
+            self.facts(iri),
+            tables,
+            self.sources_table(iri),
+        )

@@ -15,14 +15,14 @@ from ip5graph.namespaces import IP5
 CELL_W = 210.0
 CELL_H = 120.0
 BAND_GAP = 90.0
-LABEL_WIDTH = 170        # px: vis wraps longer labels (widthConstraint) so they stay inside a cell
+LABEL_WIDTH = 170  # px: vis wraps longer labels (widthConstraint) so they stay inside a cell
 BANDS: list[tuple[str, tuple[str, ...]]] = [
     ("Meetings", ("HeadsMeeting", "HeadsIndustryMeeting", "DeputyHeadsMeeting", "Meeting")),
     ("Organisations", ("PatentOffice", "InternationalOrganization", "IndustryAssociation", "Forum", "WorkingGroup")),
     ("People", ("Person",)),
     ("Initiatives and documents", ("Initiative", "OutcomeDocument", "Aim")),
 ]
-START_BANDS = 3          # the first view shows the meetings, organisations and people
+START_BANDS = 3  # the first view shows the meetings, organisations and people
 
 
 def _band(cls: str) -> int:

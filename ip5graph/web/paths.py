@@ -24,7 +24,7 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 def page_stem(iri: str) -> str:
     """The site-relative path of an entity without extension: 'id/office/jpo'."""
     if iri.startswith(ID):
-        parts = iri[len(ID):].split("/")
+        parts = iri[len(ID) :].split("/")
         if 1 <= len(parts) <= 4 and all(_SEGMENT.match(p) and p not in (".", "..") for p in parts):
             return "id/" + "/".join(parts)
     digest = hashlib.sha256(iri.encode("utf-8")).hexdigest()[:20]

@@ -24,8 +24,8 @@ VALUES_MAX = 80
 
 @dataclass
 class Answer:
-    value: str          # the parameter value as the CLI takes it ('office:jpo')
-    label: str          # as a person reads it
+    value: str  # the parameter value as the CLI takes it ('office:jpo')
+    label: str  # as a person reads it
     table: Table
     rows: int
 
@@ -82,7 +82,7 @@ def candidate_values(sd: SiteData, param: Any) -> tuple[list[tuple[str, str]], s
     if param.type == "iri":
         kind = example.split(":", 1)[0] if ":" in example else example.split("/", 1)[0]
         found = [e for e in sd.entities if kind_of(e) == kind]
-        values = [(f"{kind}:{e[len(ID) + len(kind) + 1:]}", sd.ix.label(e)) for e in found]
+        values = [(f"{kind}:{e[len(ID) + len(kind) + 1 :]}", sd.ix.label(e)) for e in found]
         note = ""
         if len(values) > VALUES_MAX:
             note = f"Showing the first {VALUES_MAX} of {len(values)}; every entity's page shows its own facts."
@@ -91,11 +91,20 @@ def candidate_values(sd: SiteData, param: Any) -> tuple[list[tuple[str, str]], s
     if param.type == "lang":
         langs = sorted({lang for ls in sd.ix.labels.values() for lang, vs in ls.items() if lang and vs})
         from ip5graph.web.entities import LANG_NAMES
+
         return [(lang, LANG_NAMES.get(lang, lang)) for lang in langs], ""
     if param.type == "date":
-        days = sorted({x.value[:10] for e in sd.entities if kind_of(e) == "meeting"
-                       for x in sd.ix.lits(e, IP5 + "startDate") if len(x.value) >= 10})
+        days = sorted(
+            {
+                x.value[:10]
+                for e in sd.entities
+                if kind_of(e) == "meeting"
+                for x in sd.ix.lits(e, IP5 + "startDate")
+                if len(x.value) >= 10
+            }
+        )
         from ip5graph.web.values import format_date
+
         return [(d, format_date(d)) for d in days], "The days of the meetings; for any other day, use the command line."
     return ([(example, example)] if example else []), ""
 

@@ -12,9 +12,14 @@ import jinja2
 
 TEMPLATES = Path(__file__).with_name("templates")
 ASSETS = Path(__file__).with_name("assets")
-NAV = [("index.html", "Home"), ("overview.html", "Overview"), ("timeline.html", "Timeline"),
-       ("index.html#queries", "Queries"), ("index.html#entities", "All entities"), ("index.html#downloads",
-                                                                                      "Downloads")]
+NAV = [
+    ("index.html", "Home"),
+    ("overview.html", "Overview"),
+    ("timeline.html", "Timeline"),
+    ("index.html#queries", "Queries"),
+    ("index.html#entities", "All entities"),
+    ("index.html#downloads", "Downloads"),
+]
 LANGUAGES = [("en", "English"), ("ja", "日本語 (Japanese)"), ("zh", "中文 (Chinese)"), ("ko", "한국어 (Korean)")]
 
 
@@ -24,9 +29,14 @@ def _slug(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["slug"] = _slug
     return env
 

@@ -12,8 +12,20 @@ from ip5graph.web import paths
 from ip5graph.web.entities import Index, Lit, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 
@@ -24,8 +36,8 @@ class V:
 
     text: str
     href: str = ""
-    key: str = ""       # the entity's page stem: the page script swaps the text for the chosen language
-    title: str = ""     # shown on hover: the IRI
+    key: str = ""  # the entity's page stem: the page script swaps the text for the chosen language
+    title: str = ""  # shown on hover: the IRI
     lang: str = ""
     ext: bool = False
 
@@ -84,8 +96,7 @@ class Linker:
         if self.ix.is_record(iri):
             owner = self.ix.owner(iri)
             if owner in self.pages:
-                anchor = paths.page_stem(iri).replace("/", "-").removeprefix("id-")
-                return V(label, self.href(self.pages[owner]) + "#" + anchor, "", iri)
+                return V(label, self.href(self.pages[owner]) + "#" + record_anchor(iri), "", iri)
         return V(label, "", "", iri)
 
     def term(self, t: Term) -> V:
