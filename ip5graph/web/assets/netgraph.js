@@ -36,12 +36,13 @@
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
     interaction: { hover: !big, tooltipDelay: 250, hideEdgesOnDrag: big, hideEdgesOnZoom: big, keyboard: false },
-    nodes: { font: { size: 14, face: "sans-serif", strokeWidth: 3, strokeColor: "#fff" },
-             widthConstraint: data.label_width ? { maximum: data.label_width } : undefined },
+    nodes: { font: { size: 14, face: "sans-serif", strokeWidth: 3, strokeColor: "#fff" } },
     edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.5 } },
              color: { color: "#9aa4b1", highlight: "#1f3a5f", hover: "#1f3a5f" },
              font: { size: 10, align: "middle", color: "#555", strokeWidth: 2, strokeColor: "#fff" } }
   };
+  if (data.label_width) { options.nodes.widthConstraint = { maximum: data.label_width }; }
+  if (data.edge_text === false) { options.edges.color.color = "rgba(120,132,148,0.28)"; }
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.nodes = nodes;
