@@ -28,8 +28,8 @@ from markupsafe import Markup
 from ip5graph import netviews, network, views
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
-from ip5graph.web import overview, paths, render, timelinepage
-from ip5graph.web.entitypages import SiteData, entity_files, graph_context
+from ip5graph.web import overview, paths, templating, timelinepage
+from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
 from ip5graph.web.querypages import param_choices, result_table
 
@@ -153,7 +153,7 @@ class Builder:
         self.write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         self.write(VIS_ASSET, views.vis_network_js())
         for name in ASSETS:
-            self.write(f"assets/{name}", render.asset(name))
+            self.write(f"assets/{name}", templating.asset(name))
         self.write("assets/search-index.js", sd.search_index())
         positions = views.layout(g, seed=self.seed)
         downloads = self.downloads(triples, positions)
@@ -219,7 +219,7 @@ class Builder:
         )
         self.write(
             rel,
-            render.render(
+            templating.render(
                 "page.html.j2",
                 title="Overview",
                 root="",
@@ -242,7 +242,7 @@ class Builder:
             self.sd, sub, rel, heading="The same people, offices and meetings as a graph", positions=pos, seed=self.seed
         )
         self.write(
-            rel, render.render("timeline.html.j2", title="Timeline", root="", body=body, tables=tables, graph=graph)
+            rel, templating.render("timeline.html.j2", title="Timeline", root="", body=body, tables=tables, graph=graph)
         )
         self.tick(rel)
 
@@ -262,7 +262,7 @@ class Builder:
         graph = graph_context(sd, sub, rel, heading="The entities of the answer as a graph", seed=self.seed)
         self.write(
             rel,
-            render.render(
+            templating.render(
                 "query.html.j2", title=q.title, root="../", q=q, choices=choices, answer=answer, rows=rows, graph=graph
             ),
         )
@@ -285,7 +285,7 @@ class Builder:
             ordered.append((cls, [sd.link.entity(i) for i in items]))
         self.write(
             rel,
-            render.render(
+            templating.render(
                 "index.html.j2",
                 title="Home",
                 root="",

@@ -208,15 +208,13 @@ class Builder:
             values = [self.link.entity(s) for s in sorted(set(subjects), key=lambda s: (_date_key(ix, s), s))]
             rows.append(((len(FIRST) + 1, words), "", [[V(words)], values, []]))
         rows.sort(key=lambda r: r[0])
-        return Table(
-            "Facts",
-            f"Facts about {ix.label(iri)}",
-            ["Property", "Value", "Sources"],
-            [(anchor, cells) for _, anchor, cells in rows],
-            note=""
-            if ix.statements
-            else "Facts without their own sources are backed by the sources listed at the end of the page.",
-        )
+        body = [(anchor, cells) for _, anchor, cells in rows]
+        title = f"Facts about {ix.label(iri)}"
+        if any(cells[2] for _, cells in body):
+            note = "A fact without sources of its own rests on the sources listed at the end of the page."
+            return Table("Facts", title, ["Property", "Value", "Sources"], body, note=note)
+        note = "These facts rest on the sources listed at the end of the page."
+        return Table("Facts", title, ["Property", "Value"], [(a, cells[:2]) for a, cells in body], note=note)
 
     def _records(self, iri: str, kind_type: str, prop: str) -> list[str]:
         found = [

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ip5graph import network
 from ip5graph import timeline as axis
+from ip5graph.namespaces import IP5
 from ip5graph.web.infobox import Table
 from ip5graph.web.values import Linker, V, format_date
 
@@ -152,7 +153,7 @@ def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
     out.append(Markup("</svg>"))
     names = Markup("").join(
         Markup('<div class="tl-name" style="height:{}px;margin-bottom:{}px">{}</div>').format(
-            _f(h), _f(LANE_GAP), link.entity(org).text if org else label
+            _f(h), _f(LANE_GAP), (link.ix.first_lit(org, IP5 + "abbreviation") or label) if org else label
         )
         for _, h, label, org in tops
     )

@@ -80,13 +80,18 @@ class Linker:
     def __init__(self, ix: Index, pages: dict[str, str]) -> None:
         self.ix, self.pages = ix, pages
         self.here = "index.html"
+        self._links: dict[tuple[str, str], str] = {}
 
     def at(self, rel: str) -> Linker:
         self.here = rel
         return self
 
     def href(self, rel: str) -> str:
-        return paths.link(self.here, rel)
+        key = (self.here.rsplit("/", 1)[0] if "/" in self.here else "", rel)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = paths.link(self.here, rel)
+        return found
 
     def entity(self, iri: str, text: str = "") -> V:
         page = self.pages.get(iri)
