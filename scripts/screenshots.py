@@ -13,9 +13,15 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
 DEFAULT_PAGES = (
-    "index.html", "overview.html", "timeline.html",
-    "id/office/jpo.html", "id/person/kasutani-toshihide.html", "id/meeting/heads-2021.html",
-    "id/initiative/global-dossier.html", "id/source/s110.html", "queries/01-offices.html",
+    "index.html",
+    "overview.html",
+    "timeline.html",
+    "id/office/jpo.html",
+    "id/person/kasutani-toshihide.html",
+    "id/meeting/heads-2021.html",
+    "id/initiative/global-dossier.html",
+    "id/source/s110.html",
+    "queries/01-offices.html",
 )
 
 
@@ -38,8 +44,11 @@ def shoot(site: Path, out: Path, pages: list[str], *, full_page: bool = True) ->
     out.mkdir(parents=True, exist_ok=True)
     made = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for name, (w, h) in SIZES.items():
             ctx = browser.new_context(viewport={"width": w, "height": h}, service_workers="block")
             ctx.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
