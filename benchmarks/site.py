@@ -7,7 +7,11 @@ stays within a small factor of the 1e4 one: every page costs dict lookups and a 
 neighbourhood (capped), never a pass over the whole graph. Prints ratios against the 1e4 run of
 the same process.
 
-    python benchmarks/site.py [--sizes 10000,100000] [--no-real]
+It also times the overview of the 10k-node benchmark graph (benchmarks/views.synthetic): its
+band layout and page in Python, and the first vis-network frame in Debian's Chromium (--no-browser
+skips that).
+
+    python benchmarks/site.py [--sizes 10000,100000] [--no-real] [--no-browser]
 """
 
 from __future__ import annotations
@@ -52,10 +56,55 @@ def measure(kg: object, out: Path) -> dict[str, float]:
     }
 
 
+def overview_10k(folder: Path, browser: bool, n: int = 10000) -> dict[str, float]:
+    """The overview page of an n-node graph: seconds to lay out and write, ms to first frame."""
+    import views as view_bench
+    from markupsafe import Markup
+
+    from ip5graph import views
+    from ip5graph.web import overview, templating
+
+    g = view_bench.synthetic(n)
+    t = time.perf_counter()
+    pos, start = overview.band_layout(g)
+    data = views.page_data(g, positions=pos)
+    data.update({"start": overview.start_indices(g, start), "edge_text": False, "label_width": overview.LABEL_WIDTH})
+    graph = {
+        "data": Markup(views.json_for_html(data)),
+        "heading": "The whole graph",
+        "full": True,
+        "node_list": [],
+        "summary": "",
+        "alt": "graph",
+        "open_list": False,
+        "first": True,
+    }
+    page = templating.render(
+        "page.html.j2", title="Overview", root="", heading="Overview", lead="", body="", tables=[], graph=graph
+    )
+    (folder / "assets").mkdir(parents=True, exist_ok=True)
+    (folder / "overview.html").write_text(page, encoding="utf-8")
+    build_s = time.perf_counter() - t
+    for name in build.ASSETS:
+        (folder / "assets" / name).write_text(templating.asset(name), encoding="utf-8")
+    (folder / "assets/search-index.js").write_text('window.IP5_INDEX = {"e": []};\n', encoding="utf-8")
+    (folder / build.VIS_ASSET).write_text(views.vis_network_js(), encoding="utf-8")
+    drawn = float("nan")
+    if browser:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+            drawn = view_bench.drawn_ms(b, folder / "overview.html")
+            b.close()
+    return {"nodes": len(g), "build_s": build_s, "drawn_ms": drawn}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args(argv)
     import synthetic
 
@@ -68,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             synthetic.write(synthetic.generate(size), str(data))
             kg = ip5graph.open(data=[data])
             rows.append((f"synthetic {size:,}", measure(kg, Path(tmp) / f"site{size}")))
+        big = overview_10k(Path(tmp) / "overview10k", not args.no_browser)
     base = next((m for name, m in rows if name.startswith("synthetic")), rows[0][1])
     print(f"{'graph':<20} {'pages':>7} {'build cpu s':>12} {'wall s':>8} {'ms/entity page':>15} {'ratio':>6}")
     for name, m in rows:
@@ -75,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<20} {m['pages']:>7,} {m['cpu']:>12.2f} {m['wall']:>8.2f} {m['per_page_ms']:>15.2f} {ratio:>6.2f}"
         )
+    print(f"overview of {big['nodes']:,} nodes: built in {big['build_s']:.2f} s, first frame {big['drawn_ms']:.0f} ms")
     return 0
 
 
