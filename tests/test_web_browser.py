@@ -112,11 +112,17 @@ class Context:
 def test_site_search_from_the_home_page(real_site, browser):
     with Context(browser) as c:
         page = c.open(real_site / "index.html")
-        for query, want in (("Kasutani Toshihide", "kasutani-toshihide"), ("糟谷敏秀", "kasutani-toshihide"),
-                            ("糟谷", "kasutani-toshihide"), ("toshihide kasutani", "kasutani-toshihide"),
-                            ("Kasut", "kasutani-toshihide"), ("Hirschfeld", "drew-hirshfeld"),
-                            ("choi donggyou", "choi-dong-kyu"), ("Francis Garry", "francis-gurry"),
-                            ("ono yota", "yota-ono")):
+        for query, want in (
+            ("Kasutani Toshihide", "kasutani-toshihide"),
+            ("糟谷敏秀", "kasutani-toshihide"),
+            ("糟谷", "kasutani-toshihide"),
+            ("toshihide kasutani", "kasutani-toshihide"),
+            ("Kasut", "kasutani-toshihide"),
+            ("Hirschfeld", "drew-hirshfeld"),
+            ("choi donggyou", "choi-dong-kyu"),
+            ("Francis Garry", "francis-gurry"),
+            ("ono yota", "yota-ono"),
+        ):
             page.fill("#site-q", query)
             first = page.locator("#site-q-results a").first
             assert first.get_attribute("href") == f"id/person/{want}.html", query
@@ -126,7 +132,7 @@ def test_site_search_from_the_home_page(real_site, browser):
         page.press("#site-q", "Enter")
         page.wait_for_url(re.compile(r"id/person/kasutani-toshihide\.html$"))
         assert page.text_content("h1").strip() == "Kasutani Toshihide"
-        page.fill("#site-q", "USPTO")                  # from an entity page, the relative link still works
+        page.fill("#site-q", "USPTO")  # from an entity page, the relative link still works
         page.press("#site-q", "Enter")
         page.wait_for_url(re.compile(r"id/office/uspto\.html$"))
         assert c.external == [] and c.errors == []
