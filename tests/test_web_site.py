@@ -256,3 +256,12 @@ def test_pages_of_real_data_exist_for_every_kind(tmp_path):
         "role",
     } <= kinds
     assert len([p for p in report.pages if p.startswith("id/")]) == len(labelled_entities(ip5graph.open()))
+
+
+def test_inline_build_pages_stand_alone(tmp_path):
+    report = build.build_site(kg(), tmp_path / "s", inline=True, depth=2)
+    assert not [f for f in report.files if f.startswith("assets/")]
+    page = (report.out / "id/meeting/heads-2021.html").read_text(encoding="utf-8")
+    assert "<script src=" not in page and 'rel="stylesheet"' not in page
+    assert page.count("</script>") == page.count("<script")  # no inlined script closes early
+    assert "window.IP5_INDEX" in page and "vis.Network" in page

@@ -59,6 +59,8 @@ class SiteData:
             if v in self.pages:
                 continue
         self.link = Linker(self.ix, self.pages)
+        self.inline: dict[str, Any] | None = None  # assets put into every page (build --inline)
+        self.depth = 1
         self.boxes = Builder(self.ix, self.link)
 
     def search_index(self) -> str:
@@ -92,7 +94,7 @@ def mini_graph(sd: SiteData, iri: str) -> nx.MultiDiGraph:
     """The entity and its neighbours: from the projection when it is a node there, else the entities
     that point at it or that it points at (a source and what cites it, a concept and its users)."""
     if iri in sd.g:
-        sub = network.neighbourhood(sd.g, iri, 1)
+        sub = network.neighbourhood(sd.g, iri, sd.depth)
         if len(sub) <= NEIGHBOURS + 1:
             return sub
         keep = [iri] + sorted((v for v in sub if v != iri), key=lambda v: (-sd.g.degree(v), v))[:NEIGHBOURS]
@@ -286,6 +288,7 @@ def entity_files(sd: SiteData, iri: str, *, seed: int = 0, ask: str = "") -> Ite
         ask=ask,
         jsonld=Markup(views.json_for_html(schema_org(sd, iri))),
         alternates=[("text/turtle", paths.link(rel, ttl)), ("application/ld+json", paths.link(rel, jsonld))],
+        inline=sd.inline,
     )
     yield rel, page
     yield ttl, export_text(triples, "ttl")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).with_name("templates")
 ASSETS = Path(__file__).with_name("assets")
@@ -48,7 +49,15 @@ def render(template: str, **context: Any) -> str:
     context.setdefault("jsonld", "")
     context.setdefault("alternates", [])
     context.setdefault("graph", None)
+    context.setdefault("inline", None)
     return environment().get_template(template).render(**context)
+
+
+def inline_assets(assets: dict[str, str]) -> dict[str, Markup]:
+    """Scripts and styles to put into each page (`render(..., inline=...)`) instead of linking them,
+    made safe inside a <script>/<style> element (no '</script' or '</style' can close it early)."""
+    end = re.compile(r"</(script|style)", re.I)
+    return {name: Markup(end.sub(r"<\\/\1", text)) for name, text in assets.items()}
 
 
 def asset(name: str) -> str:
