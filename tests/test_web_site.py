@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
@@ -265,3 +266,20 @@ def test_inline_build_pages_stand_alone(tmp_path):
     assert "<script src=" not in page and 'rel="stylesheet"' not in page
     assert page.count("</script>") == 6  # JSON-LD, index, site, data, vis, graph: none closes early
     assert "window.IP5_INDEX" in page and "vis.Network" in page
+
+
+def test_statements_give_each_fact_its_own_sources(tmp_path):
+    statements = Path(__file__).parent / "fixtures" / "web_statements.ttl"
+    report = build.build_site(ip5graph.open(data=[FIXTURE, statements]), tmp_path / "st")
+    page = (report.out / "id/meeting/heads-2021.html").read_text(encoding="utf-8")
+    facts = page.split('id="h-facts"')[1].split("</table>")[0]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr id="fact-([A-Za-z]+)">(.*?)</tr>', facts, re.S)}
+    assert "../source/s00b.html" in rows["host"] and "../source/s40.html" in rows["host"]
+    assert "../source/s61.html" not in rows["host"]
+    assert "23 June 2021" in rows["startDate"] and "(preferred)" in rows["startDate"]
+    assert "inferred from:" in rows["ordinal"] and "../source/s40.html" in rows["ordinal"]
+    disagree = page.split('id="h-where-the-sources-disagree"')[1].split("</table>")[0]
+    assert "24 June 2021" in disagree and "deprecated" in disagree and "../source/s61.html" in disagree
+    assert not [p for p in report.pages if "/statement/" in p]  # statements are not pages
+    cited = (report.out / "id/source/s61.html").read_text(encoding="utf-8").split('id="h-cited-by"')[1]
+    assert 'href="../meeting/heads-2021.html#fact-startDate"' in cited.split("</table>")[0]

@@ -26,6 +26,13 @@ DEFINITION = SKOS + "definition"
 
 # Kinds of IRI that are records about other entities (statements): shown on their subject's page.
 RECORD_KINDS = frozenset({"tenure", "participation", "claim", "inference", "statement", "observation"})
+STATED_IN = IP5 + "statedIn"
+INFERRED_FROM = IP5 + "inferredFrom"
+STATEMENT_PARTS = (
+    (IP5 + "statementSubject", IP5 + "statementProperty", IP5 + "statementValue"),
+    (RDF + "subject", RDF + "predicate", RDF + "object"),
+)
+CITING = (DCTERMS_SOURCE, STATED_IN, INFERRED_FROM)
 # Which property of a record names the entity whose page shows it (first one found wins).
 OWNER_PROPS = tuple(IP5 + p for p in ("organization", "meeting", "aboutEntity", "holder", "participant")) + (
     RDF + "subject",
@@ -170,37 +177,58 @@ class Index:
 
     # -- statements: a fact's own sources ----------------------------------------------------
     def _statements(self) -> dict[tuple[str, str, Term], list[str]]:
-        """(s, p, o) -> statement records saying it, from rdf:subject/predicate/object reification
-        (or ip5:statementSubject/Predicate/Object), when the data has them."""
+        """(s, p, o) -> the statement records that say it (ip5:statementSubject/Property/Value, or
+        rdf:subject/predicate/object), and subject -> its statements, when the data has them."""
         found: dict[tuple[str, str, Term], list[str]] = defaultdict(list)
+        self.statements_of: dict[str, list[str]] = defaultdict(list)
         for node, pairs in self.out.items():
-            props = dict(pairs)
-            for prefix in (RDF, IP5 + "statement"):
-                names = ("subject", "predicate", "object") if prefix == RDF else ("Subject", "Predicate", "Object")
-                s, p, o = (props.get(prefix + n) for n in names)
+            props: dict[str, Term] = {}
+            for q, v in pairs:
+                props.setdefault(q, v)
+            for sp, pp, op in STATEMENT_PARTS:
+                s, p, o = props.get(sp), props.get(pp), props.get(op)
                 if isinstance(s, str) and isinstance(p, str) and o is not None:
                     found[(s, p, o)].append(node)
+                    self.statements_of[s].append(node)
         return dict(found)
 
-    def fact_sources(self, s: str, p: str, o: Term) -> tuple[list[str], list[str]] | None:
-        """(sources, notes such as 'preferred', 'inferred') of one triple, from its statements;
-        None when the data has no statement for it (then the subject's sources stand for it)."""
+    def stated_in(self, statement: str) -> list[str]:
+        """The sources that state a statement (ip5:statedIn, or dcterms:source on the record)."""
+        found = set(self.iris(statement, STATED_IN)) | set(self.iris(statement, DCTERMS_SOURCE))
+        return sorted(found, key=self.source_key)
+
+    def statement_notes(self, statement: str) -> list[str]:
+        """'preferred' / 'deprecated' (a normal rank says nothing), 'inferred'."""
+        notes = []
+        for rank in self.iris(statement, IP5 + "rank"):
+            name = rank.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
+            if name and name.lower() != "normal":
+                notes.append(name)
+        if any(v.value in ("true", "1") for v in self.lits(statement, IP5 + "inferred")):
+            notes.append("inferred")
+        return notes
+
+    def fact_sources(self, s: str, p: str, o: Term) -> tuple[list[str], list[str], list[str]] | None:
+        """(sources stating it, sources it is inferred from, notes such as 'preferred', 'inferred') of
+        one triple, from its statements; None when the data has no statement for it."""
         records = self.statements.get((s, p, o))
         if not records:
             return None
-        sources: set[str] = set()
+        stated: set[str] = set()
+        basis: set[str] = set()
         notes: list[str] = []
         for r in records:
-            sources.update(self.sources(r))
-            for q, v in self.out.get(r, ()):
-                name = q.rsplit("#", 1)[-1]
-                if name == "rank" and isinstance(v, str):
-                    rank = v.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-                    if rank and rank.lower() != "normal" and rank not in notes:
-                        notes.append(rank)
-                elif name == "inferred" and isinstance(v, Lit) and v.value in ("true", "1"):
-                    notes.append("inferred")
-        return sorted(sources, key=self.source_key), notes
+            stated.update(self.stated_in(r))
+            basis.update(self.iris(r, INFERRED_FROM))
+            notes.extend(n for n in self.statement_notes(r) if n not in notes)
+        return sorted(stated, key=self.source_key), sorted(basis, key=self.source_key), notes
+
+    def record_sources(self, record: str) -> list[str]:
+        """A record's own sources and those of every statement about it (a tenure's dates, ...)."""
+        found = set(self.sources(record))
+        for st in self.statements_of.get(record, ()):
+            found.update(self.stated_in(st))
+        return sorted(found, key=self.source_key)
 
 
 def lang_key(lang: str) -> tuple[int, str]:

@@ -95,10 +95,11 @@ def mini_graph(sd: SiteData, iri: str) -> nx.MultiDiGraph:
     that point at it or that it points at (a source and what cites it, a concept and its users)."""
     if iri in sd.g:
         sub = network.neighbourhood(sd.g, iri, sd.depth)
-        if len(sub) <= NEIGHBOURS + 1:
+        records = [v for v in sub if v != iri and sd.ix.is_record(v)]  # statements are shown in the infobox
+        if len(sub) - len(records) <= NEIGHBOURS + 1 and not records:
             return sub
-        keep = [iri] + sorted((v for v in sub if v != iri), key=lambda v: (-sd.g.degree(v), v))[:NEIGHBOURS]
-        return network.induced(sd.g, keep)
+        others = sorted((v for v in sub if v != iri and v not in records), key=lambda v: (-sd.g.degree(v), v))
+        return network.induced(sd.g, [iri, *others[:NEIGHBOURS]])
     ix = sd.ix
     edges: list[tuple[str, str, str]] = []
     for p, o in ix.out.get(iri, ()):
@@ -151,7 +152,7 @@ def sentences(sd: SiteData, iri: str) -> list[Markup]:
     for u, w, k, attrs in network.iter_edges_sorted(
         network.induced(g, [iri, *g.successors(iri), *g.predecessors(iri)])
     ):
-        if iri not in (u, w):
+        if iri not in (u, w) or sd.ix.is_record(u) or sd.ix.is_record(w):
             continue
         words = network.phrase(network.Step(u, w, k, True, attrs))
         first, second = _link(sd, u), _link(sd, w)

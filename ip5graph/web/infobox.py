@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDFS_LABEL
 from ip5graph.web.entities import (
     ALT_LABEL,
+    CITING,
     COMMENT,
     DEFINITION,
     LANG_NAMES,
@@ -163,8 +164,11 @@ class Builder:
         found = self.ix.fact_sources(s, p, o)
         if found is None:
             return []
-        sources, notes = found
-        return self.link.sources(sources) + [V(f"({n})") for n in notes]
+        stated, basis, notes = found
+        out = self.link.sources(stated)
+        if basis:
+            out += [V("inferred from:")] + self.link.sources(basis)
+        return out + [V(f"({n})") for n in notes if n != "inferred" or not basis]
 
     # -- the parts -----------------------------------------------------------------------------
     def names(self, iri: str) -> list[tuple[str, str, list[str], list[str]]]:
@@ -195,7 +199,7 @@ class Builder:
                     if v not in srcs:
                         srcs.append(v)
             rank = (_RANK.get(name, len(FIRST)), self.prop_label(p))
-            rows.append((rank, "", [[V(self.prop_label(p))], values, srcs]))
+            rows.append((rank, f"fact-{name}", [[V(self.prop_label(p))], values, srcs]))
         back: dict[str, list[str]] = {}
         named = {o for p, o in ix.out.get(iri, ()) if isinstance(o, str)}
         for s, p in ix.inc.get(iri, ()):
@@ -258,7 +262,7 @@ class Builder:
             start,
             end,
             [V("acting" if acting else "no")],
-            self.link.sources(ix.sources(r)),
+            self.link.sources(ix.record_sources(r)),
         ]
 
     def participation_tables(self, iri: str) -> list[Table]:
@@ -281,7 +285,7 @@ class Builder:
                             [self.link.entity(o) for o in ix.iris(r, IP5 + "representing")],
                             [self.link.entity(o) for o in ix.iris(r, IP5 + "onBehalfOf")],
                             [V(x.value) for x in ix.lits(r, IP5 + "capacity")],
-                            self.link.sources(ix.sources(r)),
+                            self.link.sources(ix.record_sources(r)),
                         ],
                     )
                 )
@@ -308,7 +312,7 @@ class Builder:
                                 when,
                                 [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
                                 [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                                self.link.sources(ix.sources(r)),
+                                self.link.sources(ix.record_sources(r)),
                             ],
                         ),
                     )
@@ -329,60 +333,92 @@ class Builder:
         return min((ROLE_ORDER.index(x) if x in ROLE_ORDER else len(ROLE_ORDER)) for x in roles) if roles else 99
 
     def claims_table(self, iri: str) -> Table | None:
-        """Claims about the entity, about its records, or gathered by it (a conflict): side by side."""
+        """Where sources disagree about the entity or its records, side by side, each value with its own
+        sources: ranked statements (preferred/deprecated), the statements and claims a conflict gathers."""
         ix = self.ix
-        claims = set(ix.iris(iri, IP5 + "hasClaim"))
-        for target in [iri, *self.records_of.get(iri, [])]:
-            claims.update(s for s, p in ix.inc.get(target, ()) if p == IP5 + "aboutEntity")
-        if not claims:
+        targets = [iri, *self.records_of.get(iri, [])]
+        conflicts = [iri] + [s for s, p in ix.inc.get(iri, ()) if p == IP5 + "concerns"]
+        claims = {c for k in conflicts for c in ix.iris(k, IP5 + "hasClaim")}
+        claims.update(s for t in targets for s, p in ix.inc.get(t, ()) if p == IP5 + "aboutEntity")
+        statements = {st for k in conflicts for st in ix.iris(k, IP5 + "hasStatement")}
+        statements.update(
+            st
+            for t in targets
+            for st in ix.statements_of.get(t, ())
+            if ix.statement_notes(st) and any(n != "inferred" for n in ix.statement_notes(st))
+        )
+        if not claims and not statements:
             return None
         t = Table(
             "Where the sources disagree",
-            f"Claims about {ix.label(iri)}, each with its own sources",
-            ["About", "Aspect", "Claimed value", "Preferred", "Note", "Sources"],
+            f"Competing values about {ix.label(iri)}, each with its own sources",
+            ["About", "Property", "Value", "Rank", "Note", "Sources"],
         )
-
-        def key(c: str) -> tuple[str, str, str]:
-            return (next(iter(ix.iris(c, IP5 + "aboutEntity")), ""), ix.first_lit(c, IP5 + "aspect"), c)
-
-        for c in sorted(claims, key=key):
+        rows: list[tuple[tuple[str, str, str], str, list[list[V]]]] = []
+        for st in statements:
+            subject = next(iter(ix.iris(st, IP5 + "statementSubject")), "")
+            prop = next(iter(ix.iris(st, IP5 + "statementProperty")), "")
+            basis = ix.iris(st, IP5 + "inferredFrom")
+            srcs = self.link.sources(ix.stated_in(st))
+            if basis:
+                srcs += [V("inferred from:")] + self.link.sources(sorted(basis, key=ix.source_key))
+            rows.append(
+                (
+                    (subject, self.prop_label(prop) if prop else "", st),
+                    "",
+                    [
+                        [self.link.entity(subject)] if subject else [],
+                        [V(self.prop_label(prop) if prop else "value")],
+                        [self.link.term(o) for o in ix.values(st, IP5 + "statementValue")],
+                        [V(", ".join(ix.statement_notes(st)) or "normal")],
+                        [V(ix.first_lit(st, COMMENT))],
+                        srcs,
+                    ],
+                )
+            )
+        for c in claims:
+            about = next(iter(ix.iris(c, IP5 + "aboutEntity")), "")
             value: list[V] = [self.link.term(o) for o in ix.values(c, IP5 + "claimedValue")]
             value += [self.link.entity(o) for o in ix.iris(c, IP5 + "claimedResource")]
             pref = ix.first_lit(c, IP5 + "preferred")
-            inferred = IP5 + "InferredClaim" in ix.types.get(c, ())
-            t.rows.append(
+            rank = {"true": "preferred", "1": "preferred", "false": "not preferred", "0": "not preferred"}.get(
+                pref, "not stated"
+            ) + (" (inferred)" if IP5 + "InferredClaim" in ix.types.get(c, ()) else "")
+            aspect = ix.first_lit(c, IP5 + "aspect") or "value"
+            rows.append(
                 (
+                    (about, aspect, c),
                     record_anchor(c),
                     [
-                        [self.link.entity(o) for o in ix.iris(c, IP5 + "aboutEntity")],
-                        [V(ix.first_lit(c, IP5 + "aspect") or "value")],
+                        [self.link.entity(about)] if about else [],
+                        [V(aspect)],
                         value,
-                        [
-                            V(
-                                {
-                                    "true": "preferred",
-                                    "1": "preferred",
-                                    "false": "not preferred",
-                                    "0": "not preferred",
-                                }.get(pref, "not stated")
-                                + (" (inferred)" if inferred else "")
-                            )
-                        ],
+                        [V(rank)],
                         [V(ix.first_lit(c, COMMENT))],
                         self.link.sources(ix.sources(c)),
                     ],
                 )
             )
+        rows.sort(key=lambda r: r[0])
+        t.rows = [(anchor, cells) for _, anchor, cells in rows]
         return t
 
     def cited_by(self, iri: str) -> Table | None:
-        """For a source: every entity and record that cites it."""
-        citing = [s for s, p in self.ix.inc.get(iri, ()) if p == DCTERMS_SOURCE]
-        if not citing:
+        """For a source: the entities whose facts or records cite it, and which."""
+        ix = self.ix
+        by_owner: dict[str, list[str]] = {}
+        for s, p in ix.inc.get(iri, ()):
+            if p in CITING:
+                owner = ix.owner(s) if ix.is_record(s) else s
+                by_owner.setdefault(owner or s, [])
+                if s != owner and s not in by_owner[owner or s]:
+                    by_owner[owner or s].append(s)
+        if not by_owner:
             return None
-        t = Table("Cited by", f"What cites {self.ix.label(iri)}", ["Statement or entity", "Kind"])
-        for s in sorted(set(citing), key=lambda s: (kind_of(s), self.ix.label(s), s)):
-            t.rows.append(("", [[self.link.entity(s)], [V(class_label(self.ix, s))]]))
+        t = Table("Cited by", f"What {ix.label(iri)} is cited for", ["Entity", "Kind", "For"])
+        for owner in sorted(by_owner, key=lambda s: (kind_of(s), ix.label(s).casefold(), s)):
+            what = [self.link.entity(r) for r in sorted(by_owner[owner], key=lambda r: (ix.label(r), r))]
+            t.rows.append(("", [[self.link.entity(owner)], [V(class_label(ix, owner))], what or [V("its own facts")]]))
         return t
 
     def sources_table(self, iri: str) -> Table:

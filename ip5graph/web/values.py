@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ip5graph.namespaces import IP5
 from ip5graph.web import paths
 from ip5graph.web.entities import Index, Lit, Term
 
@@ -101,8 +102,19 @@ class Linker:
         if self.ix.is_record(iri):
             owner = self.ix.owner(iri)
             if owner in self.pages:
-                return V(label, self.href(self.pages[owner]) + "#" + record_anchor(iri), "", iri)
+                return V(label, self.href(self.pages[owner]) + "#" + self.anchor(iri, owner), "", iri)
         return V(label, "", "", iri)
+
+    def anchor(self, record: str, owner: str) -> str:
+        """Where a record shows on its owner's page: its own table row, or for a statement the row of
+        its fact (on the owner's facts table, or the row of the record the statement is about)."""
+        subjects = self.ix.iris(record, IP5 + "statementSubject")
+        if not subjects:
+            return record_anchor(record)
+        if subjects[0] == owner:
+            prop = next(iter(self.ix.iris(record, IP5 + "statementProperty")), "")
+            return "fact-" + prop.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
+        return record_anchor(subjects[0])
 
     def term(self, t: Term) -> V:
         if isinstance(t, str):
@@ -116,7 +128,7 @@ class Linker:
         """Source citations: the source id as a link to the source's page, its label on hover."""
         out = []
         for s in iris:
-            sid = self.ix.first_lit(s, "https://w3id.org/ip5graph/ontology#sourceId") or s.rsplit("/", 1)[-1]
+            sid = self.ix.first_lit(s, IP5 + "sourceId") or s.rsplit("/", 1)[-1]
             v = self.entity(s, sid)
             out.append(V(sid, v.href, "", self.ix.label(s)))
         return out
