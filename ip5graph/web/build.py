@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
 from ip5graph import netviews, network, views
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
-from ip5graph.web import overview, paths, templating, timelinepage
+from ip5graph.web import overview, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
 from ip5graph.web.querypages import param_choices, result_table
@@ -307,7 +305,7 @@ class Builder:
         for iri in sd.entities:
             groups.setdefault(class_label(sd.ix, iri), []).append(iri)
         ordered = []
-        for cls in sorted(groups, key=lambda c: (-len(groups[c]) if False else 0, c)):
+        for cls in sorted(groups):
             items = sorted(groups[cls], key=lambda i: (sd.ix.label(i).casefold(), i))
             ordered.append((cls, [sd.link.entity(i) for i in items]))
         self.write(
@@ -351,11 +349,3 @@ def format_label(fmt: str, name: str = "") -> str:
             else "relationships for a Neo4j import"
         )
     return labels.get(fmt, fmt)
-
-
-def page_of(report: SiteReport, iri: str) -> str:
-    """The page of an entity in a built site ('' when it has none)."""
-    return report.entity_pages.get(iri, "")
-
-
-__all__ = ["Markup", "SiteReport", "build_site", "page_of", "paths"]

@@ -8,14 +8,13 @@ so it stays flat as the graph grows.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ip5graph import network, views
 from ip5graph.namespaces import IP5, PREFIXES
@@ -55,9 +54,6 @@ class SiteData:
         self.g = g
         self.entities = self.ix.entities()
         self.pages = {iri: paths.page_path(iri) for iri in self.entities}
-        for v in g:  # projected nodes without a label still get linked if they have a page
-            if v in self.pages:
-                continue
         self.link = Linker(self.ix, self.pages)
         self.inline: dict[str, Any] | None = None  # assets put into every page (build --inline)
         self.depth = 1
@@ -294,11 +290,3 @@ def entity_files(sd: SiteData, iri: str, *, seed: int = 0, ask: str = "") -> Ite
     yield rel, page
     yield ttl, export_text(triples, "ttl")
     yield jsonld, export_text(triples, "jsonld")
-
-
-def escape_text(text: str) -> Markup:
-    return escape(text)
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

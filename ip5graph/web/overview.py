@@ -9,9 +9,6 @@ import math
 
 import networkx as nx
 
-from ip5graph import network
-from ip5graph.namespaces import IP5
-
 CELL_W = 210.0
 CELL_H = 120.0
 BAND_GAP = 90.0
@@ -70,7 +67,3 @@ def start_indices(g: nx.MultiDiGraph, start: list[str]) -> list[int]:
     """The page-data indices (sorted node order) of the nodes to fit first."""
     order = {v: i for i, v in enumerate(sorted(g.nodes))}
     return [order[v] for v in start if v in order]
-
-
-def classes_in_start() -> list[str]:
-    return [IP5 + c for _, members in BANDS[:START_BANDS] for c in members if c != "Person"] + [network.PERSON]

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ip5graph.namespaces import ID, IP5
-from ip5graph.web.entities import Lit, kind_of
+from ip5graph.web.entities import LANG_NAMES, Lit, kind_of
 from ip5graph.web.entitypages import SiteData
 from ip5graph.web.infobox import Table
-from ip5graph.web.values import V
+from ip5graph.web.values import V, format_date
 
 VALUES_MAX = 80
 
@@ -90,8 +90,6 @@ def candidate_values(sd: SiteData, param: Any) -> tuple[list[tuple[str, str]], s
         return values, note
     if param.type == "lang":
         langs = sorted({lang for ls in sd.ix.labels.values() for lang, vs in ls.items() if lang and vs})
-        from ip5graph.web.entities import LANG_NAMES
-
         return [(lang, LANG_NAMES.get(lang, lang)) for lang in langs], ""
     if param.type == "date":
         days = sorted(
@@ -103,8 +101,6 @@ def candidate_values(sd: SiteData, param: Any) -> tuple[list[tuple[str, str]], s
                 if len(x.value) >= 10
             }
         )
-        from ip5graph.web.values import format_date
-
         return [(d, format_date(d)) for d in days], "The days of the meetings; for any other day, use the command line."
     return ([(example, example)] if example else []), ""
 

@@ -6,8 +6,6 @@ or scripts. Bars and marks come from ip5graph.axis.collect (one reading of the d
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 from markupsafe import Markup
 
@@ -203,7 +201,3 @@ def tables(
 
 def timeline_graph(g: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict[str, tuple[float, float]]]:
     return axis.timeline_graph(g)
-
-
-def describe(_: Any) -> str:
-    return "timeline"
