@@ -1,1 +1,1 @@
-"""The static site: entity pages, search index, page templates (see site.py for the build)."""
+"""The HTML side: layout, pages, timeline and the offline site, with templates/ and vendor/."""
