@@ -42,7 +42,7 @@ def measure(kg: object, out: Path) -> dict[str, float]:
     build.entity_files = timed
     try:
         cpu, wall = time.process_time(), time.perf_counter()
-        report = build.build_site(kg, out)
+        report = site.build_site(kg, out)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
         build.entity_files = original
@@ -61,16 +61,16 @@ def overview_10k(folder: Path, browser: bool, n: int = 10000) -> dict[str, float
     import views as view_bench
     from markupsafe import Markup
 
-    from ip5graph import views
-    from ip5graph.web import overview, templating
+    from ip5graph.web import overview, render, templating
+    from ip5graph.web.pages import json_for_html, page_data
 
     g = view_bench.synthetic(n)
     t = time.perf_counter()
     pos, start = overview.band_layout(g)
-    data = views.page_data(g, positions=pos)
+    data = page_data(g, positions=pos)
     data.update({"start": overview.start_indices(g, start), "edge_text": False, "label_width": overview.LABEL_WIDTH})
     graph = {
-        "data": Markup(views.json_for_html(data)),
+        "data": Markup(json_for_html(data)),
         "heading": "The whole graph",
         "full": True,
         "node_list": [],
@@ -88,7 +88,7 @@ def overview_10k(folder: Path, browser: bool, n: int = 10000) -> dict[str, float
     for name in build.ASSETS:
         (folder / "assets" / name).write_text(templating.asset(name), encoding="utf-8")
     (folder / "assets/search-index.js").write_text('window.IP5_INDEX = {"e": []};\n', encoding="utf-8")
-    (folder / build.VIS_ASSET).write_text(views.vis_network_js(), encoding="utf-8")
+    (folder / build.VIS_ASSET).write_text(render.vis_network_js(), encoding="utf-8")
     drawn = float("nan")
     if browser:
         from playwright.sync_api import sync_playwright

@@ -1,4 +1,4 @@
-"""`ip5graph build`: the static site, every page a reference page readable without scripts.
+"""What `ip5graph build` writes (web/site.py publishes it): every page a reference page readable without scripts.
 
 What it writes (all links relative, nothing fetched from the network):
   index.html           what the graph holds, every entity by class, queries, downloads, the central entities
@@ -15,23 +15,17 @@ renames; a failure leaves the previous site as it was. Deterministic: same data,
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ip5graph import netviews, network, views
-from ip5graph.errors import UsageError
-from ip5graph.files import current_umask
-from ip5graph.web import overview, templating, timelinepage
+from ip5graph.network import analytics, navigation, projection
+from ip5graph.web import layout, overview, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
 from ip5graph.web.querypages import param_choices, result_table
 
-MARKER = ".ip5graph-site"
 VIS_ASSET = "assets/vis-network.min.js"
 ASSETS = ("site.css", "site.js", "netgraph.js")
 INDEX_TOP = 40
@@ -60,56 +54,6 @@ class SiteReport:
         return [f for f in self.files if f.endswith(".html")]
 
 
-def build_site(
-    kg: Any,
-    out: str | os.PathLike[str],
-    *,
-    depth: int = 1,
-    seed: int = 0,
-    inline: bool = False,
-    progress: Progress | None = None,
-) -> SiteReport:
-    """Build the site for a KnowledgeGraph (ip5graph.open()) into `out`, replacing it atomically.
-    depth: the neighbourhood an entity page draws; inline: scripts and styles in every page (each page
-    stands alone, at about 0.6 MB each) instead of one shared copy under assets/."""
-    target = Path(out)
-    check_target(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        report = Builder(kg, work, seed=seed, progress=progress, depth=depth, inline=inline).run()
-        swap(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    report.out = target
-    return report
-
-
-def check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise UsageError(f"{target}: folder is not empty and was not built by ip5graph; refusing to replace it")
-
-
-def swap(work: Path, target: Path) -> None:
-    """Put the built folder in place of the target: two renames, the old one back on failure."""
-    os.chmod(work, 0o777 & ~current_umask())
-    if not target.exists():
-        os.rename(work, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rmdir(old)
-    os.rename(target, old)
-    try:
-        os.rename(work, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 @dataclass
 class QueryRun:
     q: Any
@@ -117,11 +61,22 @@ class QueryRun:
 
 
 class Builder:
+    """Writes every file of the site into `work` (an empty folder); `marker` names the file that says
+    ip5graph built it."""
+
     def __init__(
-        self, kg: Any, work: Path, *, seed: int, progress: Progress | None, depth: int = 1, inline: bool = False
+        self,
+        kg: Any,
+        work: Path,
+        *,
+        seed: int,
+        progress: Progress | None,
+        depth: int = 1,
+        inline: bool = False,
+        marker: str = ".ip5graph-site",
     ) -> None:
         self.kg, self.work, self.seed, self.progress = kg, work, seed, progress
-        self.depth, self.inline = depth, inline
+        self.depth, self.inline, self.marker = depth, inline, marker
         self.report = SiteReport(work)
         self.done = self.total = 0
 
@@ -140,12 +95,12 @@ class Builder:
             self.progress(self.done, self.total, label)
 
     def run(self) -> SiteReport:
-        from ip5graph.engines import OxigraphEngine
-        from ip5graph.export import triples_of
+        from ip5graph.kg.export import triples_of
+        from ip5graph.query.engines.oxigraph import OxigraphEngine
 
-        loaded = netviews.load(self.kg)
+        loaded = projection.load(self.kg)
         g, store = loaded.graph, loaded.store
-        network.annotate_centrality(g, seed=self.seed)
+        analytics.annotate_centrality(g, seed=self.seed)
         triples = triples_of(store)
         self.sd = sd = SiteData(triples, g)
         self.report.entity_pages = dict(sd.pages)
@@ -153,16 +108,16 @@ class Builder:
         queries = self.run_queries(engine)
         self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 6
         sd.depth = self.depth
-        self.write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
+        self.write(self.marker, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         assets = {name: templating.asset(name) for name in ASSETS}
         assets["search-index.js"] = sd.search_index()
-        assets[VIS_ASSET.split("/")[-1]] = views.vis_network_js()
+        assets[VIS_ASSET.split("/")[-1]] = render.vis_network_js()
         if self.inline:
             sd.inline = templating.inline_assets(assets)
         else:
             for name, text in assets.items():
                 self.write(f"assets/{name}", text)
-        positions = views.layout(g, seed=self.seed)
+        positions = layout.layout(g, seed=self.seed)
         downloads = self.downloads(triples, positions)
         self.overview()
         self.timeline()
@@ -177,20 +132,20 @@ class Builder:
         return self.report
 
     def run_queries(self, engine: Any) -> list[QueryRun]:
-        from ip5graph import sparql
+        from ip5graph.query import catalogue, parameters
 
         found = []
-        for q in sparql.catalogue():
+        for q in catalogue.catalogue():
             missing = [p.name for p in q.params if p.example is None]
             if missing:
                 self.report.notes.append(f"query {q.name}: skipped, no example value for {', '.join(missing)}")
                 continue
-            found.append(QueryRun(q, engine.run(sparql.prepare_named(q, q.example_bindings()))))
+            found.append(QueryRun(q, engine.run(parameters.prepare_named(q, q.example_bindings()))))
         return found
 
     def downloads(self, triples: list[Any], positions: dict[str, tuple[float, float]]) -> list[tuple[str, str, str]]:
-        from ip5graph import graph_export
-        from ip5graph.export import export_text
+        from ip5graph.kg.export import export_text
+        from ip5graph.network import export as graph_export
 
         made = []
         for fmt, name in RDF_NAMES.items():
@@ -270,12 +225,12 @@ class Builder:
         choices = param_choices(sd, engine, q) if q.params else []
         sd.link.at(rel)
         answer, rows = result_table(sd, run.result, "Answer", q.title)
-        sub = netviews.result_graph(sd.g, run.result)
+        sub = navigation.result_graph(sd.g, run.result)
         if len(sub) == 0:
-            named = [network.resolve_quiet(sd.g, val) for val in q.example_bindings().values()]
-            sub = network.induced(sd.g, [n for n in named if n])
+            named = [navigation.resolve_quiet(sd.g, val) for val in q.example_bindings().values()]
+            sub = navigation.induced(sd.g, [n for n in named if n])
         if len(sub) == 0:  # an answer naming no entity: show the forum it is about, so the page still draws
-            sub = network.induced(sd.g, sorted(sd.g, key=lambda v: -sd.g.nodes[v].get("betweenness", 0.0))[:1])
+            sub = navigation.induced(sd.g, sorted(sd.g, key=lambda v: -sd.g.nodes[v].get("betweenness", 0.0))[:1])
         graph = graph_context(sd, sub, rel, heading="The entities of the answer as a graph", seed=self.seed)
         self.write(
             rel,
@@ -299,7 +254,7 @@ class Builder:
         sd.link.at(rel)
         ranked = sorted(g, key=lambda v: (-g.nodes[v]["betweenness"], -g.nodes[v]["degree"], v))[:INDEX_TOP]
         graph = graph_context(
-            sd, network.induced(g, ranked), rel, heading="The most connected entities", seed=self.seed
+            sd, navigation.induced(g, ranked), rel, heading="The most connected entities", seed=self.seed
         )
         groups: dict[str, list[Any]] = {}
         for iri in sd.entities:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ip5graph.namespaces import DCTERMS_SOURCE, ID, IP5, PREFIXES, RDF_TYPE, RDFS_LABEL
+from ip5graph.rdf.namespaces import DCTERMS_SOURCE, ID, IP5, PREFIXES, RDF_TYPE, RDFS_LABEL
 
 RDF = PREFIXES["rdf"]
 SKOS = PREFIXES["skos"]

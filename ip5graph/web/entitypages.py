@@ -16,11 +16,14 @@ import networkx as nx
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ip5graph import network, views
-from ip5graph.namespaces import IP5, PREFIXES
+from ip5graph.network import navigation
+from ip5graph.network.paths import Step, phrase
+from ip5graph.network.vocabulary import local_name, slug_of
+from ip5graph.rdf.namespaces import IP5, PREFIXES
 from ip5graph.web import paths, templating
 from ip5graph.web.entities import Index, kind_of
 from ip5graph.web.infobox import Builder, class_label
+from ip5graph.web.pages import json_for_html, page_data
 from ip5graph.web.values import Linker
 
 NEIGHBOURS = 60
@@ -66,7 +69,7 @@ class SiteData:
             labels = {k: v for k, v in sorted(self.ix.labels.get(iri, {}).items()) if v}
             alts = sorted({a for vs in self.ix.alt_labels(iri).values() for a in vs})
             rows.append([paths.page_stem(iri), self.pages[iri], class_label(self.ix, iri), labels, alts])
-        return "window.IP5_INDEX = " + views.json_for_html({"e": rows}) + ";\n"
+        return "window.IP5_INDEX = " + json_for_html({"e": rows}) + ";\n"
 
 
 def node_attrs(sd: SiteData, v: str) -> dict[str, Any]:
@@ -76,7 +79,7 @@ def node_attrs(sd: SiteData, v: str) -> dict[str, Any]:
     types = sorted(sd.ix.types.get(v, ()))
     return {
         "iri": v,
-        "slug": network.slug_of(v),
+        "slug": slug_of(v),
         "kind": kind_of(v),
         "label": sd.ix.label(v),
         "labels": {k: list(x) for k, x in sorted(sd.ix.labels.get(v, {}).items())},
@@ -90,12 +93,12 @@ def mini_graph(sd: SiteData, iri: str) -> nx.MultiDiGraph:
     """The entity and its neighbours: from the projection when it is a node there, else the entities
     that point at it or that it points at (a source and what cites it, a concept and its users)."""
     if iri in sd.g:
-        sub = network.neighbourhood(sd.g, iri, sd.depth)
+        sub = navigation.neighbourhood(sd.g, iri, sd.depth)
         records = [v for v in sub if v != iri and sd.ix.is_record(v)]  # statements are shown in the infobox
         if len(sub) - len(records) <= NEIGHBOURS + 1 and not records:
             return sub
         others = sorted((v for v in sub if v != iri and v not in records), key=lambda v: (-sd.g.degree(v), v))
-        return network.induced(sd.g, [iri, *others[:NEIGHBOURS]])
+        return navigation.induced(sd.g, [iri, *others[:NEIGHBOURS]])
     ix = sd.ix
     edges: list[tuple[str, str, str]] = []
     for p, o in ix.out.get(iri, ()):
@@ -117,9 +120,9 @@ def mini_graph(sd: SiteData, iri: str) -> nx.MultiDiGraph:
         for n in (u, w):
             if n not in sub:
                 sub.add_node(n, **node_attrs(sd, n))
-        label = sd.ix.label(p) if sd.ix.labels.get(p) else network.local_name(p)
-        sub.add_edge(u, w, key=network.local_name(p), label=label, prop=p)
-    return network.induced(sub, sub.nodes)
+        label = sd.ix.label(p) if sd.ix.labels.get(p) else local_name(p)
+        sub.add_edge(u, w, key=local_name(p), label=label, prop=p)
+    return navigation.induced(sub, sub.nodes)
 
 
 def radial_layout(sub: nx.MultiDiGraph, focus: str) -> dict[str, tuple[float, float]]:
@@ -145,12 +148,12 @@ def sentences(sd: SiteData, iri: str) -> list[Markup]:
     if iri not in g:
         return []
     out = []
-    for u, w, k, attrs in network.iter_edges_sorted(
-        network.induced(g, [iri, *g.successors(iri), *g.predecessors(iri)])
+    for u, w, k, attrs in navigation.iter_edges_sorted(
+        navigation.induced(g, [iri, *g.successors(iri), *g.predecessors(iri)])
     ):
         if iri not in (u, w) or sd.ix.is_record(u) or sd.ix.is_record(w):
             continue
-        words = network.phrase(network.Step(u, w, k, True, attrs))
+        words = phrase(Step(u, w, k, True, attrs))
         first, second = _link(sd, u), _link(sd, w)
         if "{}" in words:
             before, _, after = words.partition("{}")
@@ -182,7 +185,7 @@ def graph_context(
 ) -> dict[str, Any]:
     """What the graph section of a page needs: JSON island, text alternative, list of its nodes."""
     root = paths.root_of(rel)
-    data = views.page_data(sub, positions=positions, focus=focus, pages=sd.pages, root=root, seed=seed)
+    data = page_data(sub, positions=positions, focus=focus, pages=sd.pages, root=root, seed=seed)
     data.update(extra or {})
     sd.link.at(rel)
     items = [
@@ -195,7 +198,7 @@ def graph_context(
     ]
     name = sd.ix.label(focus) if focus else heading
     return {
-        "data": Markup(views.json_for_html(data)),
+        "data": Markup(json_for_html(data)),
         "heading": heading,
         "full": full,
         "node_list": items,
@@ -251,7 +254,7 @@ def entity_triples(sd: SiteData, iri: str) -> list[ox.Triple]:
 
 def entity_files(sd: SiteData, iri: str, *, seed: int = 0, ask: str = "") -> Iterable[tuple[str, str | bytes]]:
     """(relative path, content) for the page, its Turtle and its JSON-LD."""
-    from ip5graph.export import export_text
+    from ip5graph.kg.export import export_text
 
     rel = sd.pages[iri]
     sd.link.at(rel)
@@ -283,7 +286,7 @@ def entity_files(sd: SiteData, iri: str, *, seed: int = 0, ask: str = "") -> Ite
         ttl=paths.link(rel, ttl),
         jsonld_file=paths.link(rel, jsonld),
         ask=ask,
-        jsonld=Markup(views.json_for_html(schema_org(sd, iri))),
+        jsonld=Markup(json_for_html(schema_org(sd, iri))),
         alternates=[("text/turtle", paths.link(rel, ttl)), ("application/ld+json", paths.link(rel, jsonld))],
         inline=sd.inline,
     )

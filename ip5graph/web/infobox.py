@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ip5graph.namespaces import DCTERMS_SOURCE, IP5, RDFS_LABEL
+from ip5graph.rdf.namespaces import DCTERMS_SOURCE, IP5, RDFS_LABEL
 from ip5graph.web.entities import (
     ALT_LABEL,
     CITING,

@@ -16,7 +16,7 @@ import hashlib
 import posixpath
 import re
 
-from ip5graph.namespaces import ID
+from ip5graph.rdf.namespaces import ID
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ip5graph.namespaces import ID, IP5
+from ip5graph.rdf.namespaces import ID, IP5
 from ip5graph.web.entities import LANG_NAMES, Lit, kind_of
 from ip5graph.web.entitypages import SiteData
 from ip5graph.web.infobox import Table
@@ -107,7 +107,7 @@ def candidate_values(sd: SiteData, param: Any) -> tuple[list[tuple[str, str]], s
 
 def param_choices(sd: SiteData, engine: Any, q: Any) -> list[ParamChoice]:
     """For a query with one parameter: the answer for every value the graph offers."""
-    from ip5graph import sparql
+    from ip5graph.query import parameters
 
     out = []
     for p in q.params:
@@ -119,7 +119,7 @@ def param_choices(sd: SiteData, engine: Any, q: Any) -> list[ParamChoice]:
             values = [(p.example, p.example), *values]
         choice = ParamChoice(p.name, p.description, p.example, note=note)
         for value, label in values:
-            result = engine.run(sparql.prepare_named(q, {**others, p.name: value}))
+            result = engine.run(parameters.prepare_named(q, {**others, p.name: value}))
             table, n = result_table(sd, result, "Answer", f"{q.title}, for {p.name} = {label}")
             choice.answers.append(Answer(value, label, table, n))
         out.append(choice)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import networkx as nx
 from markupsafe import Markup
 
-from ip5graph import network
-from ip5graph import timeline as axis
-from ip5graph.namespaces import IP5
+from ip5graph.network.navigation import sources_of
+from ip5graph.rdf.namespaces import IP5
+from ip5graph.web import timeline as axis
 from ip5graph.web.infobox import Table
 from ip5graph.web.values import Linker, V, format_date
 
@@ -34,7 +34,7 @@ def _bar_text(g: nx.MultiDiGraph, bar: axis.Bar) -> str:
     )
     end = ", ".join(format_date(d) for d in a.get("endDate", [])) or "end not stated"
     title = a.get("title") or "head"
-    sources = ", ".join(r["id"] for r in network.sources_of(g, a.get("sources", [])))
+    sources = ", ".join(r["id"] for r in sources_of(g, a.get("sources", [])))
     return (
         f"{who}{' (acting)' if bar.acting else ''}: {title}, {g.nodes[bar.org]['label']}; from {start} "
         f"to {end}. Sources: {sources or 'none given'}"
@@ -44,7 +44,7 @@ def _bar_text(g: nx.MultiDiGraph, bar: axis.Bar) -> str:
 def _meeting_text(g: nx.MultiDiGraph, m: axis.Mark) -> str:
     a = g.nodes[m.node]
     when = ", ".join(format_date(d) for d in a.get("dates", {}).get("startDate", []))
-    sources = ", ".join(r["id"] for r in network.sources_of(g, a.get("sources", [])))
+    sources = ", ".join(r["id"] for r in sources_of(g, a.get("sources", [])))
     return f"{a['label']}: {when}. Sources: {sources or 'none given'}"
 
 

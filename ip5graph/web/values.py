@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ip5graph.namespaces import IP5
+from ip5graph.rdf.namespaces import IP5
 from ip5graph.web import paths
 from ip5graph.web.entities import Index, Lit, Term
 
