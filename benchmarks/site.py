@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ip5graph  # noqa: E402
-from ip5graph.web import build  # noqa: E402
+from ip5graph.web import build, site  # noqa: E402
 
 
 def measure(kg: object, out: Path) -> dict[str, float]:

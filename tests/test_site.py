@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
-from ip5graph.rdf.namespaces import ID, PREFIXES
 from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph.errors import UsageError
+from ip5graph.rdf.namespaces import ID, PREFIXES
 from ip5graph.web import build, paths, site
 from ip5graph.web.values import format_date
 
