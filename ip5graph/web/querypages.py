@@ -50,6 +50,7 @@ def _term(t: Any) -> Any:
 
 def result_table(sd: SiteData, result: Any, title: str, caption: str) -> tuple[Table, int]:
     """A query Result as a Table of readable values."""
+    rows: list[tuple[Any, ...]]
     if result.is_graph:
         headers = ["subject", "predicate", "object"]
         rows = sorted(((t.subject, t.predicate, t.object) for t in result.triples), key=lambda r: tuple(map(str, r)))
