@@ -15,16 +15,29 @@ renames; a failure leaves the previous site as it was. Deterministic: same data,
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ip5graph.network import analytics, navigation, projection
-from ip5graph.web import layout, overview, render, templating, timelinepage
+from ip5graph.web import layout, overview, paths, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
 from ip5graph.web.querypages import param_choices, result_table
+
+
+def workbench_ask_link() -> Callable[[str, str], str] | None:
+    """The SPARQL workbench's "ask about this entity" link maker (iri, root -> href), when the
+    workbench module is there (it writes query.html itself)."""
+    try:
+        module = importlib.import_module("ip5graph.web.workbench")
+    except ImportError:
+        return None
+    found = getattr(module, "ask_link", None)
+    return found if callable(found) else None
+
 
 VIS_ASSET = "assets/vis-network.min.js"
 ASSETS = ("site.css", "site.js", "netgraph.js")
@@ -121,8 +134,10 @@ class Builder:
         downloads = self.downloads(triples, positions)
         self.overview()
         self.timeline()
+        ask_link = workbench_ask_link()
         for iri in sd.entities:
-            for rel, data in entity_files(sd, iri, seed=self.seed):
+            ask = ask_link(iri, paths.root_of(sd.pages[iri])) if ask_link else ""
+            for rel, data in entity_files(sd, iri, seed=self.seed, ask=ask):
                 self.write(rel, data)
             self.tick(sd.pages[iri])
         for run in queries:

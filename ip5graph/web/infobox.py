@@ -25,7 +25,16 @@ from ip5graph.web.entities import (
 )
 from ip5graph.web.values import Linker, V, format_date, record_anchor
 
-HIDDEN = {RDFS_LABEL, PREF_LABEL, ALT_LABEL, COMMENT, DEFINITION, DCTERMS_SOURCE, IP5 + "hasClaim"}
+HIDDEN = {
+    RDFS_LABEL,
+    PREF_LABEL,
+    ALT_LABEL,
+    COMMENT,
+    DEFINITION,
+    DCTERMS_SOURCE,
+    IP5 + "hasClaim",
+    IP5 + "hasStatement",
+}
 FIRST = [
     "startDate",
     "endDate",

@@ -3,6 +3,7 @@ the only unescaped HTML is what this package builds with Markup from escaped par
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ NAV = [
     ("index.html#entities", "All entities"),
     ("index.html#downloads", "Downloads"),
 ]
+if importlib.util.find_spec("ip5graph.web.workbench") is not None:  # query.html, written by the workbench
+    NAV.insert(4, ("query.html", "Ask (SPARQL)"))
 LANGUAGES = [("en", "English"), ("ja", "日本語 (Japanese)"), ("zh", "中文 (Chinese)"), ("ko", "한국어 (Korean)")]
 
 
