@@ -186,7 +186,12 @@ class Builder:
             heading="The whole graph",
             positions=pos,
             full=True,
-            extra={"start": overview.start_indices(g, start), "edge_text": False, "label_width": overview.LABEL_WIDTH},
+            extra={
+                "start": overview.start_indices(g, start),
+                "edge_text": False,
+                "label_width": overview.LABEL_WIDTH,
+                "font_size": overview.FONT_SIZE,
+            },
             seed=self.seed,
             first=True,
         )

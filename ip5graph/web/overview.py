@@ -10,8 +10,9 @@ import math
 import networkx as nx
 
 CELL_W = 210.0
-CELL_H = 120.0
+CELL_H = 160.0
 BAND_GAP = 90.0
+FONT_SIZE = 20  # px at zoom 1: the first view (about 0.4) still draws them (vis skips labels under 5 px)
 LABEL_WIDTH = 170  # px: vis wraps longer labels (widthConstraint) so they stay inside a cell
 BANDS: list[tuple[str, tuple[str, ...]]] = [
     ("Meetings", ("HeadsMeeting", "HeadsIndustryMeeting", "DeputyHeadsMeeting", "Meeting")),

@@ -42,6 +42,7 @@
              font: { size: 10, align: "middle", color: "#555", strokeWidth: 2, strokeColor: "#fff" } }
   };
   if (data.label_width) { options.nodes.widthConstraint = { maximum: data.label_width }; }
+  if (data.font_size) { options.nodes.font.size = data.font_size; }
   if (data.edge_text === false) { options.edges.color.color = "rgba(120,132,148,0.28)"; }
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
