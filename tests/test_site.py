@@ -244,16 +244,6 @@ def test_failed_build_leaves_previous_site(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folders left
 
 
-def boom(self, *a):
-        raise RuntimeError("index failed")
-
-    monkeypatch.setattr(build.Builder, "index", boom)
-    with pytest.raises(RuntimeError):
-        site.build_site(kg(), out)
-    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-
-
 def test_pages_of_real_data_exist_for_every_kind(tmp_path):
     report = site.build_site(ip5graph.open(), tmp_path / "real")
     kinds = {p.split("/")[1] for p in report.pages if p.startswith("id/")}
