@@ -61,7 +61,8 @@ class Lit:
 Term = str | Lit  # an IRI is a str
 
 
-def _term(t: Any) -> Term | None:
+def term(t: Any) -> Term | None:
+    """A pyoxigraph term as an IRI string or a Lit; None for a blank node."""
     kind = type(t).__name__
     if kind == "NamedNode":
         return str(t.value)
@@ -84,7 +85,7 @@ class Index:
         self.types: dict[str, set[str]] = defaultdict(set)
         self.labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
-            s, p, o = _term(t.subject), _term(t.predicate), _term(t.object)
+            s, p, o = term(t.subject), term(t.predicate), term(t.object)
             if not isinstance(s, str) or not isinstance(p, str) or o is None:
                 continue
             if p == RDF_TYPE and isinstance(o, str):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ip5graph.rdf.namespaces import ID, IP5
-from ip5graph.web.entities import LANG_NAMES, Lit, kind_of
+from ip5graph.web.entities import LANG_NAMES, kind_of, term
 from ip5graph.web.entitypages import SiteData
 from ip5graph.web.infobox import Table
 from ip5graph.web.values import V, format_date
@@ -39,15 +39,6 @@ class ParamChoice:
     note: str = ""
 
 
-def _term(t: Any) -> Any:
-    kind = type(t).__name__
-    if kind == "NamedNode":
-        return str(t.value)
-    if kind == "Literal":
-        return Lit(t.value, t.language or "", t.datatype.value if t.datatype else "")
-    return None
-
-
 def result_table(sd: SiteData, result: Any, title: str, caption: str) -> tuple[Table, int]:
     """A query Result as a Table of readable values."""
     rows: list[tuple[Any, ...]]
@@ -65,13 +56,13 @@ def result_table(sd: SiteData, result: Any, title: str, caption: str) -> tuple[T
             if t is None:
                 cells.append([V(("yes" if result.boolean else "no") if result.form == "ASK" else "")])
                 continue
-            term = _term(t)
-            if term is None:
+            value = term(t)
+            if value is None:
                 cells.append([V("(blank node)")])
                 continue
-            v = sd.link.term(term)
-            if isinstance(term, str) and not v.href and v.text == term:
-                v = V(sd.ix.label(term), title=term)
+            v = sd.link.term(value)
+            if isinstance(value, str) and not v.href and v.text == value:
+                v = V(sd.ix.label(value), title=value)
             cells.append([v])
         table.rows.append(("", cells))
     return table, len(rows)
