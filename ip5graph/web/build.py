@@ -273,8 +273,17 @@ class Builder:
         rel = "index.html"
         sd.link.at(rel)
         ranked = sorted(g, key=lambda v: (-g.nodes[v]["betweenness"], -g.nodes[v]["degree"], v))[:INDEX_TOP]
+        top = navigation.induced(g, ranked)
+        pos, _ = overview.band_layout(top, columns=10)  # labelled and grouped by class, like the overview
         graph = graph_context(
-            sd, navigation.induced(g, ranked), rel, heading="The most connected entities", seed=self.seed
+            sd,
+            top,
+            rel,
+            heading="The most connected entities",
+            positions=pos,
+            extra={"edge_text": False, "label_width": overview.LABEL_WIDTH, "font_size": overview.FONT_SIZE},
+            seed=self.seed,
+            full=True,
         )
         groups: dict[str, list[Any]] = {}
         for iri in sd.entities:
