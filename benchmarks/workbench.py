@@ -36,11 +36,14 @@ QUERY_TARGET_MS = 200.0
 def build(out: Path) -> dict[str, int]:
     """query.html and its assets in `out`; their sizes in bytes."""
     import ip5graph
+    from ip5graph.kg.export import triples_of
     from ip5graph.network import projection
     from ip5graph.web import render, site, workbench
+    from ip5graph.web.entitypages import SiteData
 
     loaded = projection.load(ip5graph.open())
-    files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
+    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
+    files = workbench.site_files(loaded.store, loaded.graph, pages)
     files[site.VIS_ASSET] = render.vis_network_js()
     sizes = {}
     for rel, text in files.items():

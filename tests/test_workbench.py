@@ -79,12 +79,15 @@ def site_dir(tmp_path_factory):
     """query.html and its assets as `ip5graph build` writes them, for the bundled graph (the
     rest of the site is not needed here: test_entity_pages_... builds a small whole site)."""
     import ip5graph
+    from ip5graph.kg.export import triples_of
     from ip5graph.network import projection
     from ip5graph.web import render, site
+    from ip5graph.web.entitypages import SiteData
 
     out = tmp_path_factory.mktemp("wb") / "site"
     loaded = projection.load(ip5graph.open())
-    files = workbench.site_files(loaded.store, loaded.graph, site.entity_pages(loaded.graph))
+    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
+    files = workbench.site_files(loaded.store, loaded.graph, pages)
     files[site.VIS_ASSET] = render.vis_network_js()
     for rel, text in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -239,7 +242,7 @@ def test_a_typed_query_runs_and_links_entities_to_their_pages(page):
     links = page.page.eval_on_selector_all(
         "#table-wrap tbody a", "as => as.map(a => [a.getAttribute('href'), a.textContent])"
     )
-    assert ["office/jpo.html", "Japan Patent Office"] in links
+    assert ["id/office/jpo.html", "Japan Patent Office"] in links
     assert page.page.evaluate("window.network.body.data.nodes.length") == len(links) == 5
 
 
@@ -393,11 +396,12 @@ def test_the_check_refuses_every_service_the_engine_would_parse(page):
 
 def test_the_files_are_deterministic():
     import ip5graph
+    from ip5graph.kg.export import triples_of
     from ip5graph.network import projection
-    from ip5graph.web import site
+    from ip5graph.web.entitypages import SiteData
 
     loaded = projection.load(ip5graph.open())
-    pages = site.entity_pages(loaded.graph)
+    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
     first = workbench.site_files(loaded.store, loaded.graph, pages)
     assert workbench.site_files(loaded.store, loaded.graph, dict(reversed(list(pages.items())))) == first
 
@@ -459,9 +463,9 @@ def test_entity_pages_and_navigation_link_the_workbench(views_kg, tmp_path):
 
     report = site.build_site(views_kg, tmp_path / "site")
     assert workbench.PAGE in report.pages and all(a in report.files for a in workbench.ASSET_ORDER)
-    jpo = (report.out / "office" / "jpo.html").read_text(encoding="utf-8")
-    assert 'href="../query.html">Ask (SPARQL)</a>' in jpo
-    assert f'href="{html.escape(workbench.ask_link(JPO, "../"), quote=True)}"' in jpo
+    jpo = (report.out / "id" / "office" / "jpo.html").read_text(encoding="utf-8")
+    assert 'href="../../query.html">Ask (SPARQL)</a>' in jpo
+    assert f'href="{html.escape(workbench.ask_link(JPO, "../../"), quote=True)}"' in jpo
     assert 'href="query.html">Ask (SPARQL)</a>' in (report.out / "index.html").read_text(encoding="utf-8")
     assert 'href="query.html">Ask (SPARQL)</a>' in (report.out / "query.html").read_text(encoding="utf-8")
 
