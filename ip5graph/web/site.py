@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph.network import analytics, navigation, paths, projection
+from ip5graph.network import analytics, navigation, paths
 from ip5graph.web import layout, render, timeline
 from ip5graph.web.publish import MARKER, check_target, swap
 
@@ -169,21 +169,17 @@ class _Builder:
 
     # -- the build ------------------------------------------------------------------------
     def run(self) -> SiteReport:
-        from ip5graph.kg.export import triples_of
-        from ip5graph.query.engines.oxigraph import OxigraphEngine
-
-        loaded = projection.load(self.kg)
-        g, store = loaded.graph, loaded.store
+        g = self.kg.network().graph
         analytics.annotate_centrality(g, seed=self.seed)
         self.g = g
         self.pages = entity_pages(g)
-        queries = self._run_queries(OxigraphEngine(store))
+        queries = self._run_queries(self.kg)
         self.total = 4 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
         self._write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         if not self.inline:
             self._write(VIS_ASSET, render.vis_network_js())
         positions = layout.layout(g, seed=self.seed)
-        downloads = self._downloads(triples_of(store), positions)
+        downloads = self._downloads(self.kg.triples(), positions)
         self._page(
             "overview.html",
             g,
@@ -217,7 +213,7 @@ class _Builder:
                 self.report.notes.append(f"query {q.name}: skipped, no example value for {', '.join(missing)}")
                 continue
             bindings = q.example_bindings()
-            result = engine.run(parameters.prepare_named(q, bindings))
+            result = engine.run(parameters.prepare_named(q, bindings), with_labels=False)  # pages link IRIs
             found.append(_Query(q.name, q.title, q.description, q.text, bindings, result))
         return found
 
