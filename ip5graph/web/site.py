@@ -227,7 +227,7 @@ class _Builder:
             self._write(f"downloads/{name}", data)
             made.append((f"downloads/{name}", _format_label(fmt), len(data)))
             self._tick(name)
-        for fmt in export.GRAPH_FORMATS:
+        for fmt in export.NETWORK_FORMATS:
             for name, data in export.export_graph(self.g, fmt, positions).items():
                 self._write(f"downloads/{name}", data)
                 made.append((f"downloads/{name}", _format_label(fmt, name), len(data)))
