@@ -36,14 +36,13 @@ QUERY_TARGET_MS = 200.0
 def build(out: Path) -> dict[str, int]:
     """query.html and its assets in `out`; their sizes in bytes."""
     import ip5graph
-    from ip5graph.kg.export import triples_of
-    from ip5graph.network import projection
     from ip5graph.web import render, site, workbench
     from ip5graph.web.entitypages import SiteData
 
-    loaded = projection.load(ip5graph.open())
-    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
-    files = workbench.site_files(loaded.store, loaded.graph, pages)
+    kg = ip5graph.open()
+    triples, g = kg.triples(), kg.network().graph
+    pages = SiteData(triples, g).pages
+    files = workbench.site_files(triples, g, pages)
     files[site.VIS_ASSET] = render.vis_network_js()
     sizes = {}
     for rel, text in files.items():

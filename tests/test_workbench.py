@@ -79,15 +79,14 @@ def site_dir(tmp_path_factory):
     """query.html and its assets as `ip5graph build` writes them, for the bundled graph (the
     rest of the site is not needed here: test_entity_pages_... builds a small whole site)."""
     import ip5graph
-    from ip5graph.kg.export import triples_of
-    from ip5graph.network import projection
     from ip5graph.web import render, site
     from ip5graph.web.entitypages import SiteData
 
     out = tmp_path_factory.mktemp("wb") / "site"
-    loaded = projection.load(ip5graph.open())
-    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
-    files = workbench.site_files(loaded.store, loaded.graph, pages)
+    kg = ip5graph.open()
+    triples, g = kg.triples(), kg.network().graph
+    pages = SiteData(triples, g).pages
+    files = workbench.site_files(triples, g, pages)
     files[site.VIS_ASSET] = render.vis_network_js()
     for rel, text in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -396,14 +395,13 @@ def test_the_check_refuses_every_service_the_engine_would_parse(page):
 
 def test_the_files_are_deterministic():
     import ip5graph
-    from ip5graph.kg.export import triples_of
-    from ip5graph.network import projection
     from ip5graph.web.entitypages import SiteData
 
-    loaded = projection.load(ip5graph.open())
-    pages = SiteData(triples_of(loaded.store), loaded.graph).pages
-    first = workbench.site_files(loaded.store, loaded.graph, pages)
-    assert workbench.site_files(loaded.store, loaded.graph, dict(reversed(list(pages.items())))) == first
+    kg = ip5graph.open()
+    triples, g = kg.triples(), kg.network().graph
+    pages = SiteData(triples, g).pages
+    first = workbench.site_files(triples, g, pages)
+    assert workbench.site_files(triples, g, dict(reversed(list(pages.items())))) == first
 
 
 @browser_only

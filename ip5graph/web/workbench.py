@@ -212,7 +212,7 @@ def ask_link(iri: str, root: str = "") -> str:
 
 
 def site_files(
-    store: Any,
+    triples: Iterable[Any],
     g: nx.MultiDiGraph,
     pages: Mapping[str, str],
     *,
@@ -221,11 +221,11 @@ def site_files(
 ) -> dict[str, str]:
     """query.html and its assets for a site whose root holds query.html (paths relative to it).
 
-    `store` is the loaded pyoxigraph store (the triples `ip5graph query` sees), `g` its projection
+    `triples` are the graph's triples (what `ip5graph query` sees: kg.triples()), `g` its projection
     and `pages` the site's IRI -> page map, so the workbench links where the site's pages are.
     `vis_src` None: one self-contained query.html (every script inside), no assets.
     """
-    from ip5graph.kg.export import export_text, triples_of
+    from ip5graph.kg.export import export_text
     from ip5graph.network import vocabulary
     from ip5graph.query import catalogue, safety
     from ip5graph.rdf.namespaces import ID, PREFIXES
@@ -233,7 +233,7 @@ def site_files(
 
     classes = sorted({g.nodes[v].get("cls", "") for v in g}, key=vocabulary.class_order)
     data = page_data(
-        ntriples=export_text(triples_of(store), "nt"),
+        ntriples=export_text(triples, "nt"),
         queries=catalogue.catalogue(),
         prefixes=PREFIXES,
         id_base=ID,
