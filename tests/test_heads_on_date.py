@@ -185,6 +185,23 @@ def test_a_flag_is_raised_where_the_dates_leave_it_open(sweep) -> None:
     assert len(flagged) < len(by_key) / 3
 
 
+@pytest.mark.parametrize(
+    ("date", "office", "holders", "new"),
+    [
+        # §2.3 S75: Battistelli "since July 2010", day unknown; his predecessor's end is not sourced
+        ("2010-07-15", "epo", {"alison-brimelow", "benoit-battistelli"}, "benoit-battistelli"),
+        # §2.1 S56: Matsunaga appointed "in July 2019"; Munakata's end is inferred as that month
+        ("2019-07-15", "jpo", {"naoko-munakata", "akira-matsunaga"}, "akira-matsunaga"),
+    ],
+)
+def test_a_month_only_handover_leaves_that_month_flagged(kg, date: str, office: str, holders: set, new: str) -> None:
+    got = answer(kg, date)[office]
+    assert {r[0] for r in got} == holders
+    assert {r[2] for r in got} == {"true"}
+    # and the month after, the new holder alone
+    assert [r[0] for r in answer(kg, date[:5] + "08-01")[office]] == [new]
+
+
 # ------------------------------------------------------------------ the cases
 
 
