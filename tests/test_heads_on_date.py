@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Namespace
 
 import ip5graph
-from ip5graph import resources
+from ip5graph.kg import resources
 
 IP5 = Namespace("https://w3id.org/ip5graph/ontology#")
 ID = "https://w3id.org/ip5graph/id/"
