@@ -18,6 +18,7 @@ from ip5graph.query.results import Result
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
     import rdflib
 
     from ip5graph.query.engines.base import Engine
@@ -47,6 +48,7 @@ class KnowledgeGraph:
         self.cache_dir = cache_dir
         self._engine: Engine | None = None
         self._rdflib: rdflib.Graph | None = None
+        self._network: nx.MultiDiGraph | None = None
 
     @property
     def engine(self) -> Engine:
@@ -73,8 +75,19 @@ class KnowledgeGraph:
 
     def query(self, name_or_sparql: str, **params: object) -> Result:
         """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
-        prepared = parameters.resolve(name_or_sparql, params)
+        prepared = parameters.resolve(name_or_sparql, params, names=self.find_entity)
         return self.engine.run(prepared)
+
+    def find_entity(self, name: str) -> str:
+        """The IRI of an entity named by label (any language), alternative spelling or slug, as
+        `view --focus` finds it; a UsageError with a "did you mean" list when it is not one."""
+        from ip5graph.network.navigation import find
+
+        if self._network is None:
+            from ip5graph.network.projection import load
+
+            self._network = load(self).graph
+        return find(self._network, name)
 
     def run(self, prepared: parameters.Prepared) -> Result:
         """Run an already prepared query (see parameters.resolve)."""
