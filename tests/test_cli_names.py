@@ -19,13 +19,20 @@ def first_column(proc) -> set[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["Kasutani Toshihide", "糟谷敏秀", "kasutani-toshihide", "person/kasutani-toshihide", "person:kasutani-toshihide"],
+    [
+        "Kasutani Toshihide",
+        pytest.param("糟谷敏秀", marks=pytest.mark.long),
+        pytest.param("kasutani-toshihide", marks=pytest.mark.long),
+        pytest.param("person/kasutani-toshihide", marks=pytest.mark.long),
+        pytest.param("person:kasutani-toshihide", marks=pytest.mark.long),
+    ],
 )
 def test_a_person_by_label_native_script_slug_or_iri(name: str) -> None:
     proc = run_cli("query", "06-person-profile", "--param", f"person={name}", "--format", "csv")
     assert first_column(proc) == {ID + "person/kasutani-toshihide"}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("name", ["Youngmin Kim", "김영민", "金榮敏"])
 def test_an_alternative_spelling_finds_the_same_person(name: str) -> None:
     proc = run_cli("query", "06-person-profile", "--param", f"person={name}", "--format", "csv")
@@ -36,8 +43,8 @@ def test_an_alternative_spelling_finds_the_same_person(name: str) -> None:
     ("name", "slug"),
     [
         ("14th heads meeting", "heads-2021"),  # not the 14th deputy heads meeting
-        ("14th deputy heads meeting", "deputy-heads-2015"),
-        ("Tianjin meeting", "heads-2025"),
+        pytest.param("14th deputy heads meeting", "deputy-heads-2015", marks=pytest.mark.long),
+        pytest.param("Tianjin meeting", "heads-2025", marks=pytest.mark.long),
     ],
 )
 def test_a_meeting_by_a_short_name(name: str, slug: str) -> None:

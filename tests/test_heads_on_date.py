@@ -279,6 +279,7 @@ def test_hand_checked_holder(kg, date: str, office: str, holder: str, acting: st
     assert answer(kg, date)[office] == [(holder, acting, "false")]
 
 
+@pytest.mark.long
 def test_rdflib_gives_the_same_rows_on_the_issue_dates() -> None:
     dates = ["2013-06-06", "2015-04-15", "2018-09-01", "2018-12-01", "2021-07-01"]
     ox = run_on_dates(ip5graph.open(), dates)
