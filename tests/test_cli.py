@@ -74,7 +74,7 @@ def test_stats(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert "triples: " in out
     assert any(line.split()[:3] == ["heads", "of", "office"] and line.split()[-1] == "2" for line in out.splitlines())
-    assert any(line.split() == ["official", "6", "28"] for line in out.splitlines())
+    assert any(line.split() == ["official", "6", "30"] for line in out.splitlines())  # 28 + two name records
 
 
 def test_export_and_validate_commands(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -191,7 +191,7 @@ def test_fresh_venv_install_runs_from_another_directory(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "ordinal,meeting,start,end,place,format,host,chair"
+    assert lines[0] == "ordinal,meeting,start,end,place,format,host,hostThen,chair"
     assert len(lines) > 10
     assert any(line.startswith("14,https://w3id.org/ip5graph/id/meeting/heads-2021,2021-06-23") for line in lines)
     proc = subprocess.run(

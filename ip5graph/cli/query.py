@@ -91,19 +91,20 @@ def cmd_query(args: argparse.Namespace) -> int:
     if bool(args.target) == bool(args.expr):
         raise UsageError("ip5graph query: give a query NAME or FILE.rq, or -e SPARQL (one of them)")
     params = parameters.parse_param_args(args.param)
-    if args.expr:
-        prepared = parameters.prepare_text(args.expr, params)
-    else:
-        prepared = parameters.resolve(args.target, params)
     remote = None
     if hasattr(args, "endpoint"):  # parsed by argparse, which knows the remote options
         from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
+    # names in parameters are looked up in the local graph (projected only if a name is given)
+    kg = open_graph(data=args.data, engine=args.engine, store="cached")
+    if args.expr:
+        prepared = parameters.prepare_text(args.expr, params)
+    else:
+        prepared = parameters.resolve(args.target, params, names=kg.find_entity)
     fmt = args.format or ("ttl" if prepared.form in ("CONSTRUCT", "DESCRIBE") else "table")
-    engine = remote or open_graph(data=args.data, engine=args.engine, store="cached")
     # table and md show labels: looked up with the answer, before anything is printed
-    result = engine.run(prepared, with_labels=fmt in ("table", "md"))
+    result = (remote or kg).run(prepared, with_labels=fmt in ("table", "md"))
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
         width = os.get_terminal_size(sys.stdout.fileno()).columns

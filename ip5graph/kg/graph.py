@@ -83,7 +83,7 @@ class KnowledgeGraph:
 
     def query(self, name_or_sparql: str, **params: object) -> Result:
         """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
-        return self.run(parameters.resolve(name_or_sparql, params))
+        return self.run(parameters.resolve(name_or_sparql, params, names=self.find_entity))
 
     def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
         """Run an already prepared query (see parameters.resolve); with_labels: the result carries
@@ -110,6 +110,13 @@ class KnowledgeGraph:
             source = self._store if self._store is not None else self.to_rdflib()
             self._networks[keep_nary] = Loaded(project(source, keep_nary=keep_nary), self)
         return self._networks[keep_nary]
+
+    def find_entity(self, name: str) -> str:
+        """The IRI of an entity named by label (any language), alternative spelling or slug, as
+        `view --focus` finds it; a UsageError with a "did you mean" list when it is not one."""
+        from ip5graph.network.navigation import find
+
+        return find(self.network().graph, name)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""

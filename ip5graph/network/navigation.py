@@ -57,10 +57,63 @@ def resolve(g: nx.MultiDiGraph, name: str) -> str:
     if len(by_label) == 1:
         return by_label[0]
     candidates = sorted(set(by_slug) | set(by_label))
+    if not candidates:
+        candidates, best = _by_words(g, folded)
+        if best is not None:
+            return best
     if candidates:
         shown = ", ".join(g.nodes[c]["slug"] for c in candidates[:8])
-        raise EntityNotFound(f"'{name}' is ambiguous: {shown}")
-    raise EntityNotFound(f"no entity called '{name}'")
+        raise EntityNotFound(f"'{name}' is ambiguous: {shown}; did you mean one of these?")
+    near = _near(g, folded)
+    hint = f"; did you mean: {_shown(g, near)}?" if near else ""
+    raise EntityNotFound(f"no entity called '{name}'{hint}")
+
+
+# words a short name may leave out: "14th heads meeting" is the "14th IP5 heads of office meeting"
+_FILLER = {"ip5", "of", "office", "the", "and"}
+
+
+def _words(text: str, keep_brackets: bool = False) -> set[str]:
+    """The words of a name without filler; a label's bracketed part (place, year) only on request."""
+    import re
+
+    text = text.casefold() if keep_brackets else re.sub(r"\(.*?\)", " ", text.casefold())
+    return set(re.findall(r"[^\W_]+", text)) - _FILLER
+
+
+def _by_words(g: nx.MultiDiGraph, folded: str) -> tuple[list[str], str | None]:
+    """Nodes whose label has every word of the name, closest first, and the one to take: the only
+    such node, or (for a name of two words or more) the one with clearly the fewest other words."""
+    wanted = _words(folded)
+    if not wanted:
+        return [], None
+    scored: dict[str, int] = {}
+    for n in g:
+        for label in all_labels(g.nodes[n]):
+            if wanted <= _words(label, keep_brackets=True):
+                scored[n] = min(scored.get(n, 99), len(_words(label) - wanted))
+    ranked = sorted(scored, key=lambda n: (scored[n], n))
+    if len(ranked) == 1:
+        return ranked, ranked[0]
+    if len(wanted) >= 2 and len(ranked) > 1 and scored[ranked[0]] < scored[ranked[1]]:
+        return ranked, ranked[0]
+    return ranked, None
+
+
+def _near(g: nx.MultiDiGraph, folded: str) -> list[str]:
+    """Up to five nodes whose label or slug is spelt like the name."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for n in sorted(g):
+        for text in [g.nodes[n].get("slug", "").split("/")[-1], *all_labels(g.nodes[n])]:
+            names.setdefault(text.casefold(), n)
+    close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.6)
+    return list(dict.fromkeys(names[c] for c in close))
+
+
+def _shown(g: nx.MultiDiGraph, nodes: list[str]) -> str:
+    return ", ".join(f"{g.nodes[n]['slug']} ({g.nodes[n].get('label', '')})" for n in nodes[:8])
 
 
 def resolve_quiet(g: nx.MultiDiGraph, name: str) -> str | None:

@@ -9,7 +9,7 @@ typed terms handed to the engine (pyoxigraph `substitutions`, rdflib `initBindin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,8 +66,16 @@ def _expand_iri(value: str) -> str | None:
     return iri
 
 
-def convert(name: str, type_: str, value: object) -> Term:
-    """A parameter value as a pyoxigraph term of the declared type; UsageError when ill-typed."""
+# Looks an entity up by name (label in any language, alternative spelling, slug) and returns its IRI,
+# or raises UsageError with a "did you mean" list; given by a caller that has the graph loaded.
+Names = Callable[[str], str]
+
+
+def convert(name: str, type_: str, value: object, names: Names | None = None) -> Term:
+    """A parameter value as a pyoxigraph term of the declared type; UsageError when ill-typed.
+
+    An IRI parameter also takes a name (`Kasutani Toshihide`, `14th heads meeting`) when `names`
+    is given: written IRIs, prefixed names and kind/slug forms are used as they are."""
     import datetime
 
     if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
@@ -101,6 +109,8 @@ def convert(name: str, type_: str, value: object) -> Term:
         raise bad
     if type_ == "iri":
         iri = _expand_iri(value)
+        if iri is None and names is not None and value.strip():
+            iri = names(value)
         if iri is None:
             raise bad
         return ox.NamedNode(iri)
@@ -151,7 +161,7 @@ def parse_param_args(items: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- preparing
 
 
-def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
+def prepare_named(query: NamedQuery, params: Mapping[str, object], names: Names | None = None) -> Prepared:
     """Check the parameters against the headers and type them."""
     declared = {p.name: p for p in query.params}
     unknown = [k for k in params if k not in declared]
@@ -166,7 +176,7 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
                 f"query {query.name} needs a parameter: --param {p.name}={value} "
                 f"({p.description or _TYPE_HINT[p.type]})"
             )
-        bindings[p.name] = convert(p.name, p.type, params[p.name])
+        bindings[p.name] = convert(p.name, p.type, params[p.name], names)
     form = check_safe(query.text, str(query.path))
     _no_describe_params(form, bindings)
     return Prepared(query.text, bindings, str(query.path), form)
@@ -192,8 +202,10 @@ def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>
     return Prepared(text, bindings, source, form)
 
 
-def resolve(target: str, params: Mapping[str, object], queries_folder: Path | None = None) -> Prepared:
-    """A named query, a .rq file or SPARQL text, prepared with its parameters."""
+def resolve(
+    target: str, params: Mapping[str, object], queries_folder: Path | None = None, names: Names | None = None
+) -> Prepared:
+    """A named query, a .rq file or SPARQL text, prepared with its parameters (names: see convert)."""
     looks_like_sparql = "{" in target or any(c.isspace() for c in target.strip())
     if looks_like_sparql:
         return prepare_text(target, params)
@@ -205,6 +217,6 @@ def resolve(target: str, params: Mapping[str, object], queries_folder: Path | No
             raise UsageError(f"{target}: cannot read: {e.strerror or e}") from None
         named = parse_headers(path, text)
         if named.params:
-            return prepare_named(named, params)
+            return prepare_named(named, params, names)
         return prepare_text(text, params, str(path))
-    return prepare_named(lookup(target, queries_folder), params)
+    return prepare_named(lookup(target, queries_folder), params, names)
