@@ -30,11 +30,9 @@ from ip5graph.network.index import (
 )
 from ip5graph.network.vocabulary import (
     ALT_LABEL,
-    CLAIM,
     COMMENT,
     DATE_PROPERTIES,
     ID,
-    INFERRED_CLAIM,
     IP5,
     LABEL,
     NOT_ENTITY_KINDS,
@@ -45,6 +43,7 @@ from ip5graph.network.vocabulary import (
     ROLE_EDGES,
     SOURCE,
     SOURCE_CLASS,
+    STATEMENT,
     TENURE,
     VOCAB_KINDS,
     humanize,
@@ -96,7 +95,7 @@ class _Projector:
                 continue
             if SOURCE_CLASS in types:
                 self.sources[iri] = self._source(iri)
-            elif CLAIM in types or INFERRED_CLAIM in types:
+            elif STATEMENT in types:
                 claims.add(iri)
             elif TENURE in types or PARTICIPATION in types:
                 nary.add(iri)
@@ -148,7 +147,7 @@ class _Projector:
         comment = ""
         for p, o in term.out:
             name = local_name(p)
-            if p in (LABEL, PREF_LABEL, SOURCE, IP5 + "hasClaim"):
+            if p in (LABEL, PREF_LABEL, SOURCE, IP5 + "hasStatement"):
                 continue
             if p == ALT_LABEL and is_literal(o):
                 alt[lang_of(o)].append(str(o))
@@ -326,29 +325,41 @@ class _Projector:
             out.append((who, behalf, "stood-in-for", extra))
         return out
 
-    def _attach_claims(self, g: nx.MultiDiGraph, claims: set[str]) -> None:
+    def _attach_claims(self, g: nx.MultiDiGraph, statements: set[str]) -> None:
+        """The statements worth showing beside a node's facts: those a conflict gathers, the ranked
+        (preferred/deprecated) and the inferred ones; plain normal-rank statements are the facts."""
         conflicts_of: dict[str, list[str]] = defaultdict(list)
         for node in g.nodes:
-            for o in self.ix.values(node, IP5 + "hasClaim"):
+            for o in self.ix.values(node, IP5 + "hasStatement"):
                 conflicts_of[str(o)].append(node)
-        for c in sorted(claims):
-            value = self._lit_values(c, IP5 + "claimedValue")
-            resource = self._iri_value(c, IP5 + "claimedResource")
-            preferred = self._lit_values(c, IP5 + "preferred")
-            comments = self._lit_values(c, COMMENT)
+        for st in sorted(statements):
+            rank = self._iri_value(st, IP5 + "rank").rsplit("/", 1)[-1]
+            inferred = "true" in (v.lower() for v in self._lit_values(st, IP5 + "inferred"))
+            if rank == "normal" and not inferred and st not in conflicts_of:
+                continue
+            prop = self._iri_value(st, IP5 + "statementProperty")
+            values = self.ix.values(st, IP5 + "statementValue")
+            shown = [self.ix.label(str(v), self.lang) if is_iri(v) else lex(v) for v in values]
+            comments = self._lit_values(st, COMMENT)
             record = {
-                "iri": c,
-                "label": self.ix.label(c, self.lang),
-                "aspect": "; ".join(self._lit_values(c, IP5 + "aspect")),
-                "value": "; ".join(value) if value else (self.ix.label(resource, self.lang) if resource else ""),
-                "preferred": (preferred[0].lower() in ("true", "1")) if preferred else None,
-                "inferred": INFERRED_CLAIM in self.ix.types(c),
+                "iri": st,
+                "label": self.ix.label(st, self.lang),
+                "aspect": local_name(prop) if prop else "",
+                "value": "; ".join(sorted(shown)),
+                "preferred": {"preferred": True, "deprecated": False}.get(rank),
+                "inferred": inferred,
                 "comment": comments[0] if comments else "",
-                "sources": self._sources_of(c),
+                "sources": sorted(
+                    {
+                        str(o)
+                        for p in (IP5 + "statedIn", IP5 + "inferredFrom")
+                        for o in self.ix.values(st, p)
+                        if is_iri(o)
+                    }
+                ),
             }
-            about = self._iri_value(c, IP5 + "aboutEntity")
-            targets = sorted({about, *conflicts_of.get(c, [])} - {""})
-            for t in targets:
+            about = self._iri_value(st, IP5 + "statementSubject")
+            for t in sorted({about, *conflicts_of.get(st, [])} - {""}):
                 if t in g:
                     g.nodes[t]["claims"].append(record)
 

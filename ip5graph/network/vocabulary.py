@@ -33,8 +33,7 @@ LANGS = ("en", "ja", "zh", "ko")
 SOURCE_CLASS = IP5 + "Source"
 TENURE = IP5 + "Tenure"
 PARTICIPATION = IP5 + "Participation"
-CLAIM = IP5 + "Claim"
-INFERRED_CLAIM = IP5 + "InferredClaim"
+STATEMENT = IP5 + "Statement"
 PERSON = FOAF + "Person"
 
 # Classes whose instances are never graph nodes (they describe terms, not the world).
@@ -79,15 +78,14 @@ CLASS_ORDER = [
     IP5 + "Conflict",
     TENURE,
     PARTICIPATION,
-    INFERRED_CLAIM,
-    CLAIM,
+    STATEMENT,
     SOURCE_CLASS,
 ]
 CLASS_RANK = {c: i for i, c in enumerate(CLASS_ORDER)}
 
-VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme"}
+VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme", "rank"}
 # IRIs of these kinds are never entities, even when a partial graph does not type them
-NOT_ENTITY_KINDS = VOCAB_KINDS | {"source", "claim", "inference", "tenure", "participation"}
+NOT_ENTITY_KINDS = VOCAB_KINDS | {"source", "statement", "observation", "tenure", "participation"}
 
 DATE_PROPERTIES = (
     "startDate",
