@@ -1,0 +1,229 @@
+"""The safety check every user query passes before an engine sees it, and the text the engine gets.
+
+Why the engine gets our text and not the user's: a checker that reads the query one way while the
+engine reads it another can be spelled around (a long string ending in an escaped quote, a carriage
+return ending a comment, `\\u0053ERVICE`). So the query is read once, by SPARQL 1.1's own rules
+(codepoint escapes first, then the grammar's terminals), and what the engines run is rebuilt from
+that reading: comments dropped, every string rewritten in one plain form, no escape sequence left
+for a second reading. The engine can then only see the tokens this module judged. Oxigraph's
+parser also reads a keyword at the start of a longer name (`SERVICE:x` is SERVICE then `:x`), so a
+name starting with SERVICE, FROM or LOAD is refused as well.
+
+Bounds: the query's size and the nesting of its brackets are limited here, before any engine
+recurses over them (deep nesting overflows the engines' stacks).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ip5graph.errors import QueryError, UnsafeQueryError
+
+# The one graph a query may name in FROM: the graph ip5graph loads (its default graph).
+LOADED_GRAPH = "https://w3id.org/ip5graph/graph/all"
+# the largest query text accepted, in characters
+MAX_QUERY_CHARS = 256 * 1024
+# the deepest nesting of {}, () and [] accepted (rdflib's parser gives up near 25 parentheses)
+MAX_DEPTH = 48
+
+_UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+# a name starting with one of these is read as the keyword by a PEG parser (Oxigraph)
+_FETCHING = ("SERVICE", "FROM", "LOAD")
+_OPEN = {"{": "}", "(": ")", "[": "]"}
+
+_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+         "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_U = _BASE + "_"
+_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_ECHAR = r"""\\[tbnrf\\"']"""
+# SPARQL 1.1 terminals (section 19.8), longest alternatives first; WS is only space, tab, CR, LF
+_TOKEN_SOURCE = (
+    r"(?P<space>[ \t\r\n]+)"
+    r"|(?P<comment>\#[^\r\n]*)"
+    rf'|(?P<long>"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
+    rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*''')"
+    rf'|(?P<string>"(?:[^"\\\n\r]|{_ECHAR})*"|\'(?:[^\'\\\n\r]|{_ECHAR})*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    rf"|(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)"
+    rf"|(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)"
+    r"|(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
+    rf"|(?P<pname>(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:"
+    rf"(?:(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?)?)"
+    r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<word>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<other>\^\^|&&|\|\||!=|<=|>=|[\s\S])"
+)
+_token_re: re.Pattern[str] | None = None
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class Token:
+    """One terminal: its kind, its text (after codepoint escapes) and where it starts."""
+
+    __slots__ = ("kind", "value", "start")
+
+    def __init__(self, kind: str, value: str, start: int) -> None:
+        self.kind = kind
+        self.value = value
+        self.start = start
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter((self.kind, self.value, self.start))
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.value!r}, {self.start})"
+
+
+class Checked:
+    """A query that passed: the text engines run, its form, and its tokens (offsets into `text`)."""
+
+    __slots__ = ("text", "form", "tokens")
+
+    def __init__(self, text: str, form: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.form = form
+        self.tokens = tokens
+
+
+def _pattern() -> re.Pattern[str]:
+    global _token_re
+    if _token_re is None:
+        _token_re = re.compile(_TOKEN_SOURCE)
+    return _token_re
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (from 1) of an offset; CR, LF and CRLF each end a line, as in SPARQL."""
+    head = text[:offset]
+    lines = re.split(r"\r\n|\r|\n", head)
+    return len(lines), len(lines[-1]) + 1
+
+
+def unescape_codepoints(text: str, source: str = "<query>") -> str:
+    """Apply \\uXXXX and \\UXXXXXXXX everywhere, before parsing, as SPARQL 1.1 (19.2) says."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            line, col = position(text, m.start())
+            raise QueryError(f"{source}:{line}:{col}: SPARQL syntax error: {m.group()} is not a character")
+        return chr(code)
+
+    return _CODEPOINT.sub(one, text)
+
+
+def tokens(text: str) -> list[Token]:
+    """The terminals of an (already unescaped) query, without white space and comments."""
+    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _pattern().finditer(text)
+            if m.lastgroup not in ("space", "comment")]
+
+
+def _string_value(tok: str) -> str:
+    body = tok[3:-3] if tok[:3] in ('"""', "'''") else tok[1:-1]
+    return re.sub(_ECHAR, lambda m: {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}.get(
+        m.group()[1], m.group()[1]), body)
+
+
+def _plain_string(tok: str, long: bool) -> str:
+    """The string in one form: double quotes, only backslash and quote escaped (and CR/LF if short)."""
+    value = _string_value(tok)
+    out = value.replace("\\", "\\\\").replace('"', '\\"')
+    if long:
+        return f'"""{out}"""'
+    return '"' + out.replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def _refuse(source: str, text: str, start: int, why: str) -> UnsafeQueryError:
+    line, col = position(text, start)
+    return UnsafeQueryError(f"{source}:{line}:{col}: refused: {why}")
+
+
+def _syntax(source: str, text: str, start: int, why: str) -> QueryError:
+    line, col = position(text, start)
+    return QueryError(f"{source}:{line}:{col}: SPARQL syntax error: {why}")
+
+
+def check(text: str, source: str = "<query>") -> Checked:
+    """Refuse what could fetch, write or overflow; return the text engines may run and its form.
+
+    Refused: SERVICE, LOAD and updates; FROM and FROM NAMED of anything but the loaded graph;
+    names that start with SERVICE, FROM or LOAD; queries over MAX_QUERY_CHARS characters or
+    nested deeper than MAX_DEPTH brackets.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{source}:1:1: query too large: {len(text)} characters "
+                         f"(the limit is {MAX_QUERY_CHARS})")
+    text = unescape_codepoints(text, source)
+    out: list[str] = []
+    toks: list[Token] = []
+    stack: list[str] = []
+    form = None
+    length = 0
+    for m in _pattern().finditer(text):
+        kind, value, start = m.lastgroup or "other", m.group(), m.start()
+        if kind == "comment":
+            continue
+        if kind == "space":
+            out.append(value)
+            length += len(value)
+            continue
+        if kind in ("long", "string"):
+            value = _plain_string(value, kind == "long")
+            if "\\u" in value or "\\U" in value:
+                raise _syntax(source, text, start, "a backslash followed by u or U in a string is read "
+                              "differently by SPARQL engines; write the character itself")
+            kind = "string"
+        elif kind == "other":
+            if value in _OPEN:
+                stack.append(_OPEN[value])
+                if len(stack) > MAX_DEPTH:
+                    raise _syntax(source, text, start, f"nested too deeply (more than {MAX_DEPTH} levels "
+                                  "of brackets)")
+            elif stack and value == stack[-1]:
+                stack.pop()
+            elif value in ('"', "'"):
+                raise _syntax(source, text, start, "unterminated string")
+            elif value == "\\":
+                raise _syntax(source, text, start, "a backslash outside a string")
+        elif kind in ("word", "pname"):
+            word = value.upper()
+            if kind == "word" and word in ("FROM", "NAMED"):
+                pass  # FROM is checked with what follows it, below
+            elif word.startswith("SERVICE"):
+                raise _refuse(source, text, start, "SERVICE would call a remote endpoint; "
+                              "ip5graph queries only the loaded graph")
+            elif kind == "word" and word in _UPDATE_WORDS:
+                raise _refuse(source, text, start, f"{word} is a SPARQL update (or fetches data); "
+                              "the graph is read-only")
+            elif word.startswith(_FETCHING):
+                raise _refuse(source, text, start, f"the name {value} would be read as the keyword "
+                              f"{next(k for k in _FETCHING if word.startswith(k))}; rename it")
+            elif form is None and kind == "word" and word in _FORMS:
+                form = word
+        toks.append(Token(kind, value, length))
+        out.append(value)
+        length += len(value)
+    emitted = "".join(out)
+    _check_from(toks, emitted, source)
+    if form is None:
+        raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT "
+                         "or DESCRIBE query")
+    return Checked(emitted, form, toks)
+
+
+def _check_from(toks: list[Token], text: str, source: str) -> None:
+    for i, tok in enumerate(toks):
+        if tok.kind != "word" or tok.value.upper() != "FROM":
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and nxt.kind == "word" and nxt.value.upper() == "NAMED":
+            raise _refuse(source, text, tok.start, f"FROM NAMED: only the loaded graph <{LOADED_GRAPH}> "
+                          "may be named, and it has no named graphs")
+        if nxt is None or nxt.kind != "iri" or nxt.value != f"<{LOADED_GRAPH}>":
+            named = nxt.value[:80] if nxt is not None else "(nothing)"
+            raise _refuse(source, text, tok.start, f"FROM {named} is not the loaded graph; only "
+                          f"FROM <{LOADED_GRAPH}> is allowed")
