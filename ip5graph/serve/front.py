@@ -1,0 +1,286 @@
+"""The HTTP front of `ip5graph serve`: every query passes the safety check before Oxigraph sees it.
+
+Why a front: `oxigraph serve-read-only` runs SERVICE (it would fetch any URL a client names) and
+has no switch to stop that, a deeply nested query overflows its stack, and its timeout answers
+200 with truncated JSON. So the Oxigraph child listens on a private loopback port and this small
+threaded server, on the public address, forwards only checked queries (the text rebuilt by
+query.safety), bounds their size, nesting, time and answer size, and answers errors with a real
+status and one line of text. Idle connections time out; writes are refused.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import select
+import socket
+import threading
+import time
+import urllib.parse
+
+from ip5graph.errors import QueryError, UnsafeQueryError
+from ip5graph.query import safety
+
+# defaults (documented in the README); the CLI can change them
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESULT_BYTES = 64 << 20
+IDLE_TIMEOUT = 10.0
+MAX_CONNECTIONS = 1024
+_FORWARD_HEADERS = ("Accept",)
+
+
+class Limits:
+    """The bounds one front applies to every request."""
+
+    __slots__ = ("timeout", "max_result_bytes", "idle_timeout", "max_connections")
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+                 idle_timeout: float = IDLE_TIMEOUT, max_connections: int = MAX_CONNECTIONS) -> None:
+        self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Front:
+    """A threaded HTTP server on (host, port) in front of an Oxigraph server on upstream."""
+
+    def __init__(self, host: str, port: int, upstream: tuple[str, int], limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.upstream = upstream
+        self._slots = threading.BoundedSemaphore(self.limits.max_connections)
+        self._local = threading.local()
+        front = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.front = front
+        Handler.timeout = self.limits.idle_timeout
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+        class Server(http.server.ThreadingHTTPServer):
+            address_family = family
+            daemon_threads = True
+            request_queue_size = 1024
+
+            def process_request(self, request, client_address):  # type: ignore[no-untyped-def]
+                if not front._slots.acquire(blocking=False):
+                    _busy(request)
+                    return
+                super().process_request(request, client_address)
+
+            def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+                pass  # a client that went away mid-answer is not the server's problem: no traceback
+
+            def process_request_thread(self, request, client_address):  # type: ignore[no-untyped-def]
+                try:
+                    super().process_request_thread(request, client_address)
+                finally:
+                    front._slots.release()
+
+        self.server = Server((host.strip("[]"), port), Handler)
+        self.port = self.server.server_address[1]
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="ip5graph-front", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def connection(self) -> http.client.HTTPConnection:
+        """This thread's keep-alive connection to Oxigraph."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = http.client.HTTPConnection(*self.upstream, timeout=self.limits.timeout + 5)
+            self._local.conn = conn
+        return conn
+
+    def drop_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def _busy(request: socket.socket) -> None:
+    try:
+        request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+                        b"Content-Length: 35\r\n\r\ntoo many connections; retry later\r\n")
+    except OSError:
+        pass
+    request.close()
+
+
+def query_of(method: str, path: str, headers: http.client.HTTPMessage, body: bytes) -> str | None:
+    """The SPARQL query text of a SPARQL-protocol request, or None when it is not a query request."""
+    url = urllib.parse.urlsplit(path)
+    if url.path.rstrip("/") != "/query":
+        return None
+    params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if method == "POST" and ctype == "application/sparql-query":
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refused(400, "the query is not UTF-8") from None
+    if method == "POST" and ctype == "application/x-www-form-urlencoded":
+        try:
+            params.update(urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True, errors="strict"))
+        except (UnicodeDecodeError, ValueError):
+            raise _Refused(400, "the form is not URL-encoded UTF-8") from None
+    elif method == "POST":
+        raise _Refused(415, "POST a query as application/sparql-query or a form")
+    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
+        if name in params:
+            raise _Refused(400, f"{name} is not accepted: this server answers over its loaded graph only")
+    queries = params.get("query") or []
+    if len(queries) != 1:
+        raise _Refused(400, "give exactly one query parameter")
+    return queries[0]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    front: Front
+    protocol_version = "HTTP/1.1"
+    server_version = "ip5graph"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _reply(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+               extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: int, message: str) -> None:
+        self.close_connection = status >= 500 or status == 413
+        self._reply(status, (" ".join(message.split()) + "\n").encode("utf-8"))
+
+    def _body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding"):
+            raise _Refused(411, "send a Content-Length")
+        if not length:
+            return b""
+        if not length.isdigit():
+            raise _Refused(400, "bad Content-Length")
+        if int(length) > safety.MAX_QUERY_CHARS * 4:
+            raise _Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
+        return self.rfile.read(int(length))
+
+    def _handle(self) -> None:
+        try:
+            body = self._body()
+            if self.command not in ("GET", "HEAD", "POST"):
+                raise _Refused(405, "this server is read-only")
+            path = urllib.parse.urlsplit(self.path).path.rstrip("/")
+            if path in ("/update", "") and self.command == "POST" or path == "/store" and self.command != "GET":
+                raise _Refused(403, "this server is read-only")
+            text = query_of(self.command, self.path, self.headers, body)
+            if text is not None:
+                checked = safety.check(text, "query")
+                self._forward("POST", "/query", checked.text.encode("utf-8"),
+                              {"Content-Type": "application/sparql-query; charset=utf-8"})
+            else:
+                self._forward(self.command, self.path, None, {})
+        except _Refused as e:
+            self._error(e.status, str(e))
+        except UnsafeQueryError as e:
+            self._error(403, str(e))
+        except QueryError as e:
+            self._error(400, str(e))
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+    def _client_gone(self) -> bool:
+        """Whether the client hung up (an abandoned query is then stopped, not finished)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def _timed_out(self) -> _Refused:
+        self.front.drop_connection()  # closing the socket makes Oxigraph stop writing the answer
+        return _Refused(503, f"query timed out after {self.front.limits.timeout:g} s (serve --timeout)")
+
+    def _forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
+        limits = self.front.limits
+        for name in _FORWARD_HEADERS:
+            if self.headers.get(name):
+                headers[name] = self.headers[name]
+        deadline = time.monotonic() + limits.timeout
+        for attempt in (0, 1):
+            conn = self.front.connection()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                self._wait_upstream(conn, deadline)
+                conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+                resp = conn.getresponse()
+                break
+            except TimeoutError:
+                raise self._timed_out() from None
+            except (OSError, http.client.HTTPException):
+                self.front.drop_connection()
+                if attempt:
+                    raise _Refused(502, "the Oxigraph server did not answer") from None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = resp.read1(65536)
+            except TimeoutError:
+                raise self._timed_out() from None
+            except (OSError, http.client.HTTPException):
+                self.front.drop_connection()
+                raise _Refused(502, "the Oxigraph server broke off its answer") from None
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limits.max_result_bytes:
+                self.front.drop_connection()
+                raise _Refused(507, f"the answer is larger than {limits.max_result_bytes} bytes "
+                               "(serve --max-result-bytes)")
+            chunks.append(chunk)
+        if resp.will_close:
+            self.front.drop_connection()
+        extra = {}
+        for name in ("Content-Disposition", "Vary", "Allow"):
+            if resp.getheader(name):
+                extra[name] = resp.getheader(name) or ""
+        self._reply(resp.status, b"".join(chunks), resp.getheader("Content-Type") or "application/octet-stream",
+                    extra)
+
+    def _wait_upstream(self, conn: http.client.HTTPConnection, deadline: float) -> None:
+        """Wait until Oxigraph starts answering; give up at the deadline or when the client leaves."""
+        watch_client = True
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._timed_out()
+            socks = [conn.sock, self.connection] if watch_client else [conn.sock]
+            readable, _, _ = select.select(socks, [], [], min(left, 0.5))
+            if conn.sock in readable:
+                return
+            if self.connection in readable:
+                if self._client_gone():
+                    self.front.drop_connection()
+                    raise _Refused(499, "client closed the connection")
+                watch_client = False  # a pipelined request waits its turn
