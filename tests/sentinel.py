@@ -17,7 +17,7 @@ from pathlib import Path
 
 LEAK = "LEAK-d41d8cd9"
 _BODY = {
-    "json": ('{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"%s"}}]}}' % LEAK,
+    "json": ('{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"' + LEAK + '"}}]}}',
              "application/sparql-results+json"),
     "ttl": (f'<http://leak.example/s> <http://leak.example/p> "{LEAK}" .\n', "text/turtle"),
 }
