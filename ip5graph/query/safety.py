@@ -32,30 +32,39 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _FETCHING = ("SERVICE", "FROM", "LOAD")
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 
-_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-         "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
-_U = _BASE + "_"
-_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_UNICODE_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+                 "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _ECHAR = r"""\\[tbnrf\\"']"""
-# SPARQL 1.1 terminals (section 19.8), longest alternatives first; WS is only space, tab, CR, LF
-_TOKEN_SOURCE = (
-    r"(?P<space>[ \t\r\n]+)"
-    r"|(?P<comment>\#[^\r\n]*)"
-    rf'|(?P<long>"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
-    rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*''')"
-    rf'|(?P<string>"(?:[^"\\\n\r]|{_ECHAR})*"|\'(?:[^\'\\\n\r]|{_ECHAR})*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    rf"|(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)"
-    rf"|(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)"
-    r"|(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
-    rf"|(?P<pname>(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:"
-    rf"(?:(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?)?)"
-    r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?)"
-    r"|(?P<word>[A-Za-z][A-Za-z0-9_]*)"
-    r"|(?P<other>\^\^|&&|\|\||!=|<=|>=|[\s\S])"
-)
-_token_re: re.Pattern[str] | None = None
+
+
+def _source(base: str, extra: str) -> str:
+    """SPARQL 1.1 terminals (section 19.8), longest alternatives first; WS is only space, tab, CR, LF.
+
+    `base` is PN_CHARS_BASE and `extra` the other PN_CHARS beyond ASCII: the full classes cost
+    ~30 ms to compile, so ASCII-only queries (nearly all) use a pattern without them.
+    """
+    u = base + "_"
+    chars = u + r"\-0-9" + extra
+    return (
+        r"(?P<space>[ \t\r\n]+)"
+        r"|(?P<comment>\#[^\r\n]*)"
+        rf'|(?P<long>"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'
+        rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*''')"
+        rf'|(?P<string>"(?:[^"\\\n\r]|{_ECHAR})*"|\'(?:[^\'\\\n\r]|{_ECHAR})*\')'
+        r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+        rf"|(?P<var>[?$][{u}0-9][{u}0-9{extra}]*)"
+        rf"|(?P<bnode>_:[{u}0-9](?:[{chars}.]*[{chars}])?)"
+        r"|(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
+        rf"|(?P<pname>(?:[{base}](?:[{chars}.]*[{chars}])?)?:"
+        rf"(?:(?:[{u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?)?)"
+        r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?)"
+        r"|(?P<word>[A-Za-z][A-Za-z0-9_]*)"
+        r"|(?P<other>\^\^|&&|\|\||!=|<=|>=|[\s\S])"
+    )
+
+
+_patterns: dict[bool, re.Pattern[str]] = {}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -87,11 +96,16 @@ class Checked:
         self.tokens = tokens
 
 
-def _pattern() -> re.Pattern[str]:
-    global _token_re
-    if _token_re is None:
-        _token_re = re.compile(_TOKEN_SOURCE)
-    return _token_re
+def _pattern(text: str) -> re.Pattern[str]:
+    ascii_only = text.isascii()
+    pattern = _patterns.get(ascii_only)
+    if pattern is None:
+        if ascii_only:
+            pattern = re.compile(_source("A-Za-z", ""))
+        else:
+            pattern = re.compile(_source(_UNICODE_BASE, r"\u00b7\u0300-\u036f\u203f-\u2040"))
+        _patterns[ascii_only] = pattern
+    return pattern
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -118,7 +132,7 @@ def unescape_codepoints(text: str, source: str = "<query>") -> str:
 
 def tokens(text: str) -> list[Token]:
     """The terminals of an (already unescaped) query, without white space and comments."""
-    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _pattern().finditer(text)
+    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _pattern(text).finditer(text)
             if m.lastgroup not in ("space", "comment")]
 
 
@@ -163,7 +177,7 @@ def check(text: str, source: str = "<query>") -> Checked:
     stack: list[str] = []
     form = None
     length = 0
-    for m in _pattern().finditer(text):
+    for m in _pattern(text).finditer(text):
         kind, value, start = m.lastgroup or "other", m.group(), m.start()
         if kind == "comment":
             continue
