@@ -67,3 +67,66 @@ def test_the_watchdog_ends_a_query_stuck_inside_the_engine(tmp_path: Path) -> No
     assert proc.returncode == 1
     assert proc.stderr == "ip5graph: error: query timed out after 1 s\n"
     assert time.monotonic() - started < 20
+
+
+def _server(handler_body):  # type: ignore[no-untyped-def]
+    import http.server
+    import threading
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            handler_body(self)
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def test_a_trickling_server_is_cut_off_at_the_total_deadline() -> None:
+    import urllib.request
+
+    def trickle(h) -> None:  # type: ignore[no-untyped-def]
+        h.send_response(200)
+        h.end_headers()
+        try:
+            for _ in range(100):
+                h.wfile.write(b"x")
+                h.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+    srv = _server(trickle)
+    started = time.monotonic()
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{srv.server_address[1]}/", timeout=5) as resp:
+        with pytest.raises(QueryError, match="did not arrive in time"):
+            limits.read_bounded(resp, None, time.monotonic() + 1.0, "GET x")
+    assert time.monotonic() - started < 4
+    srv.shutdown()
+
+
+def test_a_huge_answer_is_not_read_into_memory() -> None:
+    import urllib.request
+
+    def huge(h) -> None:  # type: ignore[no-untyped-def]
+        h.send_response(200)
+        h.send_header("Content-Length", str(3 << 30))
+        h.end_headers()
+        try:
+            block = b"x" * (1 << 20)
+            for _ in range(3 << 10):
+                h.wfile.write(block)
+        except OSError:
+            pass
+
+    srv = _server(huge)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{srv.server_address[1]}/", timeout=5) as resp:
+        with pytest.raises(QueryError, match="larger than 1048576 bytes"):
+            limits.read_bounded(resp, 1 << 20, None, "GET x")
+    srv.shutdown()

@@ -119,3 +119,24 @@ class Watchdog:
 
     def __exit__(self, *exc: object) -> None:
         self._done.set()
+
+
+def read_bounded(stream: object, max_bytes: int | None, deadline: float | None, where: str) -> bytes:
+    """Read a whole HTTP answer, but no more than max_bytes and not past the deadline (monotonic).
+
+    A socket timeout alone bounds each read, not the total: a server trickling one byte a second
+    never trips it. Reads return what has arrived, so the deadline is checked between them.
+    """
+    read = getattr(stream, "read1", None) or stream.read  # type: ignore[attr-defined]
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryError(f"{where}: the answer did not arrive in time (--timeout)")
+        chunk = read(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise QueryError(f"{where}: the answer is larger than {max_bytes} bytes")
+        chunks.append(chunk)
