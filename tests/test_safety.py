@@ -171,3 +171,33 @@ def test_size_and_depth_bounds_are_one_line_errors() -> None:
 def test_positions_count_lines_as_sparql_does(tmp_path: Path) -> None:
     with pytest.raises(UnsafeQueryError, match=r"^q:3:1: "):
         safety.check("ASK {\r\n}\rSERVICE", "q")
+
+
+_WORST = {
+    "nesting": "SELECT * WHERE " + "{" * safety.MAX_DEPTH + "}" * safety.MAX_DEPTH,
+    "not-chain": "SELECT * WHERE { BIND(" + "!" * (safety.MAX_TOKENS - 20) + "true AS ?x) }",
+    "bind-chain": "SELECT * WHERE { " + " ".join(f"BIND(1 AS ?x{i})" for i in range(safety.MAX_TOKENS // 6 - 2)) + " }",
+    "union-chain": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * (safety.MAX_TOKENS // 7 - 2)) + " }",
+    "or-chain": "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o"] * (safety.MAX_TOKENS // 2 - 12)) + ") }",
+    "filter-chain": "SELECT * WHERE { ?s ?p ?o " + " ".join(["FILTER(?o)"] * (safety.MAX_TOKENS // 4 - 8)) + " }",
+}
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("name", sorted(_WORST))
+def test_the_worst_shapes_within_the_bounds_do_not_crash_oxigraph(name: str) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, pyoxigraph as ox\nfrom ip5graph.query import safety\n"
+            "c = safety.check(sys.stdin.read())\nr = ox.Store().query(c.text)\n"
+            "print(len(list(r)) if not isinstance(r, ox.QueryBoolean) else bool(r))\n")
+    root = str(Path(__file__).resolve().parent.parent)
+    proc = subprocess.run([sys.executable, "-c", code], input=_WORST[name], capture_output=True, text=True,
+                          timeout=120, env={"PYTHONPATH": root})
+    assert proc.returncode == 0, proc.stderr[-300:]
+
+
+def test_too_many_terms_is_a_one_line_error() -> None:
+    with pytest.raises(QueryError, match="too complex"):
+        safety.check("SELECT * WHERE { BIND(" + "!" * 12000 + "true AS ?x) }")
