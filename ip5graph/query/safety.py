@@ -81,9 +81,6 @@ class Token:
         self.value = value
         self.start = start
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter((self.kind, self.value, self.start))
-
     def __repr__(self) -> str:
         return f"Token({self.kind!r}, {self.value!r}, {self.start})"
 
@@ -133,10 +130,42 @@ def unescape_codepoints(text: str, source: str = "<query>") -> str:
     return _CODEPOINT.sub(one, text)
 
 
-def tokens(text: str) -> list[Token]:
-    """The terminals of an (already unescaped) query, without white space and comments."""
-    return [Token(m.lastgroup or "other", m.group(), m.start()) for m in _pattern(text).finditer(text)
-            if m.lastgroup not in ("space", "comment")]
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """The terminals of a query as (kind, text, offset), without white space and comments.
+
+    Codepoint escapes are not applied here: give it text `check` returned (which has none left).
+    """
+    kinds = {"long": "string"}
+    return [(kinds.get(m.lastgroup or "other", m.lastgroup or "other"), m.group(), m.start())
+            for m in _pattern(text).finditer(text) if m.lastgroup not in ("space", "comment")]
+
+
+def names_loaded_graph(text: str) -> bool:
+    """True when the (already checked) query has FROM <the loaded graph>."""
+    loaded = f"<{LOADED_GRAPH}>"
+    return any(kind == "iri" and value == loaded for kind, value, _ in tokens(text))
+
+
+def query_variables(text: str) -> list[str]:
+    """Variable names in order of first appearance (outside strings, IRIs and comments)."""
+    seen: dict[str, None] = {}
+    for kind, value, _ in tokens(text):
+        if kind == "var":
+            seen.setdefault(value[1:], None)
+    return list(seen)
+
+
+def check_safe(text: str, source: str = "<query>") -> str:
+    """The query form, or the error `check` raises (for callers that only need the verdict)."""
+    return check(text, source).form
+
+
+def syntax_error(source: str, message: str, line: int | None, col: int | None) -> QueryError:
+    """The one-line error for a query the engine cannot parse."""
+    message = " ".join(message.split())
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return QueryError(f"{source}:{line or 1}:{col or 1}: SPARQL syntax error: {message}")
 
 
 def _string_value(tok: str) -> str:
