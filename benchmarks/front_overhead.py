@@ -26,8 +26,12 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ip5graph.serve import front  # noqa: E402
 
-QUERIES = ["SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "SELECT ?s ?o { ?s <http://e/p> ?o } ORDER BY ?o LIMIT 50",
-           "ASK { <http://e/1> ?p ?o }", "SELECT ?o { <http://e/7> ?p ?o }"]
+QUERIES = [
+    "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+    "SELECT ?s ?o { ?s <http://e/p> ?o } ORDER BY ?o LIMIT 50",
+    "ASK { <http://e/1> ?p ?o }",
+    "SELECT ?o { <http://e/7> ?p ?o }",
+]
 
 
 def _port() -> int:
@@ -75,8 +79,11 @@ def main() -> int:
         store.flush()
         del store
         port = _port()
-        proc = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(Path(tmp) / "db"), "--bind",
-                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            ["oxigraph", "serve-read-only", "--location", str(Path(tmp) / "db"), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(200):
                 try:
@@ -94,8 +101,10 @@ def main() -> int:
             proc.wait(10)
     for name, xs in (("direct", direct), ("front", fronted)):
         xs.sort()
-        print(f"{name:7} {len(xs):6} requests  p50 {statistics.median(xs) * 1000:.2f} ms  "
-              f"p99 {xs[int(len(xs) * 0.99)] * 1000:.2f} ms")
+        print(
+            f"{name:7} {len(xs):6} requests  p50 {statistics.median(xs) * 1000:.2f} ms  "
+            f"p99 {xs[int(len(xs) * 0.99)] * 1000:.2f} ms"
+        )
     print(f"ratio p50 front / direct = {statistics.median(fronted) / statistics.median(direct):.2f}x")
     return 0
 

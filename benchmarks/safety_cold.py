@@ -30,8 +30,14 @@ NEW = ("from ip5graph.query import safety", "safety.check(text)")
 
 def once(imp: str, call: str) -> float:
     code = _CODE.format(imp=imp, call=call, queries=str(ROOT / "queries"))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     return float(out.stdout.strip())
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 
 LEAK = "LEAK-d41d8cd9"
 _BODY = {
-    "json": ('{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"' + LEAK + '"}}]}}',
-             "application/sparql-results+json"),
+    "json": (
+        '{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"' + LEAK + '"}}]}}',
+        "application/sparql-results+json",
+    ),
     "ttl": (f'<http://leak.example/s> <http://leak.example/p> "{LEAK}" .\n', "text/turtle"),
 }
 

@@ -16,8 +16,10 @@ from sentinel import LEAK, FileSentinel, HttpSentinel
 
 from ip5graph.serve import front
 
-pytestmark = pytest.mark.skipif(subprocess.run(["which", "oxigraph"], capture_output=True).returncode != 0,
-                                reason="the oxigraph server is not installed")
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["which", "oxigraph"], capture_output=True).returncode != 0,
+    reason="the oxigraph server is not installed",
+)
 
 
 def _free_port() -> int:
@@ -36,8 +38,11 @@ def upstream(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     store.flush()
     del store
     port = _free_port()
-    proc = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(folder / "db"), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["oxigraph", "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -51,15 +56,21 @@ def upstream(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 @pytest.fixture()
 def served(upstream: int):  # type: ignore[no-untyped-def]
-    f = front.Front("127.0.0.1", 0, ("127.0.0.1", upstream), front.Limits(timeout=2.0, idle_timeout=1.0,
-                                                                          max_result_bytes=200_000))
+    f = front.Front(
+        "127.0.0.1", 0, ("127.0.0.1", upstream), front.Limits(timeout=2.0, idle_timeout=1.0, max_result_bytes=200_000)
+    )
     f.start()
     yield f, f"http://127.0.0.1:{f.port}"
     f.stop()
 
 
-def _ask(url: str, method: str = "GET", path: str = "/query", headers: dict[str, str] | None = None,
-         body: bytes | None = None) -> tuple[int, bytes]:
+def _ask(
+    url: str,
+    method: str = "GET",
+    path: str = "/query",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> tuple[int, bytes]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     req = urllib.request.Request(url + path, data=body, method=method, headers=headers or {})
     try:
@@ -80,8 +91,11 @@ def sentinels(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
 def test_a_plain_query_is_answered(served) -> None:  # type: ignore[no-untyped-def]
     _, url = served
-    status, body = _ask(url, path="/query?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
-                        headers={"Accept": "text/csv"})
+    status, body = _ask(
+        url,
+        path="/query?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
+        headers={"Accept": "text/csv"},
+    )
     assert status == 200 and body.split() == [b"n", b"400"]
 
 
@@ -108,11 +122,16 @@ def _check_variants(served, sentinels, step: int) -> None:  # type: ignore[no-un
             if how == "get":
                 status, body = _ask(url, path="/query?query=" + urllib.parse.quote(text))
             elif how == "post":
-                status, body = _ask(url, "POST", headers={"Content-Type": "application/sparql-query"},
-                                     body=text.encode())
+                status, body = _ask(
+                    url, "POST", headers={"Content-Type": "application/sparql-query"}, body=text.encode()
+                )
             else:
-                status, body = _ask(url, "POST", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                                     body=("query=" + urllib.parse.quote(text)).encode())
+                status, body = _ask(
+                    url,
+                    "POST",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                    body=("query=" + urllib.parse.quote(text)).encode(),
+                )
             assert 400 <= status < 500, (text, status, body)
             assert LEAK.encode() not in body
     assert (len(http.requests), files.opens()) == before
@@ -172,9 +191,17 @@ def test_idle_connections_do_not_block_others(served) -> None:  # type: ignore[n
 
 def test_writes_are_refused(served) -> None:  # type: ignore[no-untyped-def]
     _, url = served
-    assert _ask(url, "POST", "/update", {"Content-Type": "application/sparql-update"},
-                b"INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 403
-    assert _ask(url, "PUT", "/store?default", {"Content-Type": "text/turtle"}, b"<urn:a> <urn:b> <urn:c> .")[0] \
-        in (403, 405)
-
-
+    assert (
+        _ask(
+            url,
+            "POST",
+            "/update",
+            {"Content-Type": "application/sparql-update"},
+            b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        )[0]
+        == 403
+    )
+    assert _ask(url, "PUT", "/store?default", {"Content-Type": "text/turtle"}, b"<urn:a> <urn:b> <urn:c> .")[0] in (
+        403,
+        405,
+    )

@@ -62,8 +62,9 @@ def test_the_watchdog_ends_a_query_stuck_inside_the_engine(tmp_path: Path) -> No
     )
     root = Path(__file__).resolve().parent.parent
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(root)})
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(root)}
+    )
     assert proc.returncode == 1
     assert proc.stderr == "ip5graph: error: query timed out after 1 s\n"
     assert time.monotonic() - started < 20

@@ -66,7 +66,9 @@ def _fetches(text: str) -> bool | None:
                 walk(v)
 
     walk(algebra)
-    dataset = [str(getattr(d, "default", None) or getattr(d, "named", None)) for d in algebra.get("datasetClause") or []]
+    dataset = [
+        str(getattr(d, "default", None) or getattr(d, "named", None)) for d in algebra.get("datasetClause") or []
+    ]
     return bool(found) or any(d != LOADED for d in dataset)
 
 
@@ -141,14 +143,17 @@ def test_malformed_queries_fail_with_one_line(case) -> None:  # type: ignore[no-
     assert "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("text,word", [
-    ('SELECT * WHERE { BIND("""x\\"""" AS ?z) SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #"', "SERVICE"),
-    ("SELECT * WHERE { # c\r SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "SERVICE"),
-    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "SERVICE"),
-    ("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }", "SERVICE"),
-    ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM"),
-    ("PREFIX : <http://127.0.0.1:9/> SELECT * FROM:x WHERE { ?s ?p ?o }", "FROM"),
-])
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ('SELECT * WHERE { BIND("""x\\"""" AS ?z) SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } #"', "SERVICE"),
+        ("SELECT * WHERE { # c\r SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "SERVICE"),
+        ("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM"),
+        ("PREFIX : <http://127.0.0.1:9/> SELECT * FROM:x WHERE { ?s ?p ?o }", "FROM"),
+    ],
+)
 def test_the_reproducers_of_issue_14_are_refused(text: str, word: str) -> None:
     with pytest.raises(UnsafeQueryError, match=word):
         safety.check(text)
@@ -189,12 +194,20 @@ def test_the_worst_shapes_within_the_bounds_do_not_crash_oxigraph(name: str) -> 
     import subprocess
     import sys
 
-    code = ("import sys, pyoxigraph as ox\nfrom ip5graph.query import safety\n"
-            "c = safety.check(sys.stdin.read())\nr = ox.Store().query(c.text)\n"
-            "print(len(list(r)) if not isinstance(r, ox.QueryBoolean) else bool(r))\n")
+    code = (
+        "import sys, pyoxigraph as ox\nfrom ip5graph.query import safety\n"
+        "c = safety.check(sys.stdin.read())\nr = ox.Store().query(c.text)\n"
+        "print(len(list(r)) if not isinstance(r, ox.QueryBoolean) else bool(r))\n"
+    )
     root = str(Path(__file__).resolve().parent.parent)
-    proc = subprocess.run([sys.executable, "-c", code], input=_WORST[name], capture_output=True, text=True,
-                          timeout=120, env={"PYTHONPATH": root})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        input=_WORST[name],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": root},
+    )
     assert proc.returncode == 0, proc.stderr[-300:]
 
 

@@ -20,13 +20,21 @@ _DATETIME = re.compile(rf"({_YEAR})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?
 _GYEAR = re.compile(rf"{_YEAR}{_TZ}")
 _GYEARMONTH = re.compile(rf"{_YEAR}-(0[1-9]|1[0-2]){_TZ}")
 _BOOLEAN = re.compile(r"true|false|1|0")
-_SIGN = {"nonNegativeInteger": lambda n: n >= 0, "positiveInteger": lambda n: n > 0,
-         "nonPositiveInteger": lambda n: n <= 0, "negativeInteger": lambda n: n < 0,
-         "integer": lambda n: True, "long": lambda n: -(2**63) <= n < 2**63,
-         "int": lambda n: -(2**31) <= n < 2**31, "short": lambda n: -(2**15) <= n < 2**15,
-         "byte": lambda n: -128 <= n < 128, "unsignedLong": lambda n: 0 <= n < 2**64,
-         "unsignedInt": lambda n: 0 <= n < 2**32, "unsignedShort": lambda n: 0 <= n < 2**16,
-         "unsignedByte": lambda n: 0 <= n < 256}
+_SIGN = {
+    "nonNegativeInteger": lambda n: n >= 0,
+    "positiveInteger": lambda n: n > 0,
+    "nonPositiveInteger": lambda n: n <= 0,
+    "negativeInteger": lambda n: n < 0,
+    "integer": lambda n: True,
+    "long": lambda n: -(2**63) <= n < 2**63,
+    "int": lambda n: -(2**31) <= n < 2**31,
+    "short": lambda n: -(2**15) <= n < 2**15,
+    "byte": lambda n: -128 <= n < 128,
+    "unsignedLong": lambda n: 0 <= n < 2**64,
+    "unsignedInt": lambda n: 0 <= n < 2**32,
+    "unsignedShort": lambda n: 0 <= n < 2**16,
+    "unsignedByte": lambda n: 0 <= n < 256,
+}
 
 
 def _calendar(year: str, month: str, day: str) -> bool:
@@ -41,7 +49,7 @@ def well_typed(lexical: str, datatype: str) -> bool:
     """Whether the lexical form is allowed by the datatype (types we do not know pass)."""
     if not datatype.startswith(XSD):
         return True
-    name = datatype[len(XSD):]
+    name = datatype[len(XSD) :]
     value = lexical.strip(" \t\r\n")
     if name in _SIGN:
         return bool(_INT.fullmatch(value)) and _SIGN[name](int(value))

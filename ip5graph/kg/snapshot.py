@@ -56,7 +56,9 @@ class Snapshot:
         return data
 
 
-def digest_files(files: tuple[Path, ...], memo: dict[str, Entry], keep_bytes: bool) -> tuple[Snapshot, dict[str, Entry]]:
+def digest_files(
+    files: tuple[Path, ...], memo: dict[str, Entry], keep_bytes: bool
+) -> tuple[Snapshot, dict[str, Entry]]:
     """Each file's digest, from the memo when its stat (with ctime) is unchanged and not racy."""
     snap = Snapshot()
     fresh: dict[str, Entry] = {}

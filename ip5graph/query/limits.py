@@ -62,8 +62,9 @@ class Budget:
 
     __slots__ = ("timeout", "max_rows", "deadline", "source")
 
-    def __init__(self, timeout: float | None = QUERY_TIMEOUT, max_rows: int | None = MAX_ROWS,
-                 source: str = "<query>") -> None:
+    def __init__(
+        self, timeout: float | None = QUERY_TIMEOUT, max_rows: int | None = MAX_ROWS, source: str = "<query>"
+    ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
         self.deadline = time.monotonic() + timeout if timeout else None
@@ -83,8 +84,9 @@ class Budget:
         for item in items:
             n += 1
             if limit is not None and n > limit:
-                raise QueryError(f"{self.source}: the answer has more than {limit} rows "
-                                 "(--max-rows to change it, or add LIMIT)")
+                raise QueryError(
+                    f"{self.source}: the answer has more than {limit} rows (--max-rows to change it, or add LIMIT)"
+                )
             if deadline is not None and not n & 0xFF and time.monotonic() > deadline:
                 raise self.timed_out()
             yield item

@@ -35,8 +35,10 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _FETCHING = ("SERVICE", "FROM", "LOAD")
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 
-_UNICODE_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-                 "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_UNICODE_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _ECHAR = r"""\\[tbnrf\\"']"""
 
@@ -136,8 +138,11 @@ def tokens(text: str) -> list[tuple[str, str, int]]:
     Codepoint escapes are not applied here: give it text `check` returned (which has none left).
     """
     kinds = {"long": "string"}
-    return [(kinds.get(m.lastgroup or "other", m.lastgroup or "other"), m.group(), m.start())
-            for m in _pattern(text).finditer(text) if m.lastgroup not in ("space", "comment")]
+    return [
+        (kinds.get(m.lastgroup or "other", m.lastgroup or "other"), m.group(), m.start())
+        for m in _pattern(text).finditer(text)
+        if m.lastgroup not in ("space", "comment")
+    ]
 
 
 def names_loaded_graph(text: str) -> bool:
@@ -170,8 +175,9 @@ def syntax_error(source: str, message: str, line: int | None, col: int | None) -
 
 def _string_value(tok: str) -> str:
     body = tok[3:-3] if tok[:3] in ('"""', "'''") else tok[1:-1]
-    return re.sub(_ECHAR, lambda m: {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}.get(
-        m.group()[1], m.group()[1]), body)
+    return re.sub(
+        _ECHAR, lambda m: {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}.get(m.group()[1], m.group()[1]), body
+    )
 
 
 def _plain_string(tok: str, long: bool) -> str:
@@ -201,8 +207,7 @@ def check(text: str, source: str = "<query>") -> Checked:
     MAX_TOKENS terms or nested deeper than MAX_DEPTH brackets.
     """
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"{source}:1:1: query too large: {len(text)} characters "
-                         f"(the limit is {MAX_QUERY_CHARS})")
+        raise QueryError(f"{source}:1:1: query too large: {len(text)} characters (the limit is {MAX_QUERY_CHARS})")
     text = unescape_codepoints(text, source)
     out: list[str] = []
     toks: list[Token] = []
@@ -220,15 +225,19 @@ def check(text: str, source: str = "<query>") -> Checked:
         if kind in ("long", "string"):
             value = _plain_string(value, kind == "long")
             if "\\u" in value or "\\U" in value:
-                raise _syntax(source, text, start, "a backslash followed by u or U in a string is read "
-                              "differently by SPARQL engines; write the character itself")
+                raise _syntax(
+                    source,
+                    text,
+                    start,
+                    "a backslash followed by u or U in a string is read "
+                    "differently by SPARQL engines; write the character itself",
+                )
             kind = "string"
         elif kind == "other":
             if value in _OPEN:
                 stack.append(_OPEN[value])
                 if len(stack) > MAX_DEPTH:
-                    raise _syntax(source, text, start, f"nested too deeply (more than {MAX_DEPTH} levels "
-                                  "of brackets)")
+                    raise _syntax(source, text, start, f"nested too deeply (more than {MAX_DEPTH} levels of brackets)")
             elif stack and value == stack[-1]:
                 stack.pop()
             elif value in ('"', "'"):
@@ -240,14 +249,21 @@ def check(text: str, source: str = "<query>") -> Checked:
             if kind == "word" and word in ("FROM", "NAMED"):
                 pass  # FROM is checked with what follows it, below
             elif word.startswith("SERVICE"):
-                raise _refuse(source, text, start, "SERVICE would call a remote endpoint; "
-                              "ip5graph queries only the loaded graph")
+                raise _refuse(
+                    source, text, start, "SERVICE would call a remote endpoint; ip5graph queries only the loaded graph"
+                )
             elif kind == "word" and word in _UPDATE_WORDS:
-                raise _refuse(source, text, start, f"{word} is a SPARQL update (or fetches data); "
-                              "the graph is read-only")
+                raise _refuse(
+                    source, text, start, f"{word} is a SPARQL update (or fetches data); the graph is read-only"
+                )
             elif word.startswith(_FETCHING):
-                raise _refuse(source, text, start, f"the name {value} would be read as the keyword "
-                              f"{next(k for k in _FETCHING if word.startswith(k))}; rename it")
+                raise _refuse(
+                    source,
+                    text,
+                    start,
+                    f"the name {value} would be read as the keyword "
+                    f"{next(k for k in _FETCHING if word.startswith(k))}; rename it",
+                )
             elif form is None and kind == "word" and word in _FORMS:
                 form = word
         toks.append(Token(kind, value, length))
@@ -258,8 +274,7 @@ def check(text: str, source: str = "<query>") -> Checked:
     emitted = "".join(out)
     _check_from(toks, emitted, source)
     if form is None:
-        raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT "
-                         "or DESCRIBE query")
+        raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return Checked(emitted, form, toks)
 
 
@@ -269,9 +284,14 @@ def _check_from(toks: list[Token], text: str, source: str) -> None:
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is not None and nxt.kind == "word" and nxt.value.upper() == "NAMED":
-            raise _refuse(source, text, tok.start, f"FROM NAMED: only the loaded graph <{LOADED_GRAPH}> "
-                          "may be named, and it has no named graphs")
+            raise _refuse(
+                source,
+                text,
+                tok.start,
+                f"FROM NAMED: only the loaded graph <{LOADED_GRAPH}> may be named, and it has no named graphs",
+            )
         if nxt is None or nxt.kind != "iri" or nxt.value != f"<{LOADED_GRAPH}>":
             named = nxt.value[:80] if nxt is not None else "(nothing)"
-            raise _refuse(source, text, tok.start, f"FROM {named} is not the loaded graph; only "
-                          f"FROM <{LOADED_GRAPH}> is allowed")
+            raise _refuse(
+                source, text, tok.start, f"FROM {named} is not the loaded graph; only FROM <{LOADED_GRAPH}> is allowed"
+            )

@@ -34,8 +34,13 @@ class Limits:
 
     __slots__ = ("timeout", "max_result_bytes", "idle_timeout", "max_connections")
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
-                 idle_timeout: float = IDLE_TIMEOUT, max_connections: int = MAX_CONNECTIONS) -> None:
+    def __init__(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.idle_timeout = idle_timeout
@@ -114,8 +119,10 @@ class Front:
 
 def _busy(request: socket.socket) -> None:
     try:
-        request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-                        b"Content-Length: 35\r\n\r\ntoo many connections; retry later\r\n")
+        request.sendall(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+            b"Content-Length: 35\r\n\r\ntoo many connections; retry later\r\n"
+        )
     except OSError:
         pass
     request.close()
@@ -157,8 +164,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def _reply(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
-               extra: dict[str, str] | None = None) -> None:
+    def _reply(
+        self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8", extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -195,8 +203,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             text = query_of(self.command, self.path, self.headers, body)
             if text is not None:
                 checked = safety.check(text, "query")
-                self._forward("POST", "/query", checked.text.encode("utf-8"),
-                              {"Content-Type": "application/sparql-query; charset=utf-8"})
+                self._forward(
+                    "POST",
+                    "/query",
+                    checked.text.encode("utf-8"),
+                    {"Content-Type": "application/sparql-query; charset=utf-8"},
+                )
             else:
                 self._forward(self.command, self.path, None, {})
         except _Refused as e:
@@ -256,8 +268,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             size += len(chunk)
             if size > limits.max_result_bytes:
                 self.front.drop_connection()
-                raise _Refused(507, f"the answer is larger than {limits.max_result_bytes} bytes "
-                               "(serve --max-result-bytes)")
+                raise _Refused(
+                    507, f"the answer is larger than {limits.max_result_bytes} bytes (serve --max-result-bytes)"
+                )
             chunks.append(chunk)
         if resp.will_close:
             self.front.drop_connection()
@@ -265,8 +278,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         for name in ("Content-Disposition", "Vary", "Allow"):
             if resp.getheader(name):
                 extra[name] = resp.getheader(name) or ""
-        self._reply(resp.status, b"".join(chunks), resp.getheader("Content-Type") or "application/octet-stream",
-                    extra)
+        self._reply(resp.status, b"".join(chunks), resp.getheader("Content-Type") or "application/octet-stream", extra)
 
     def _wait_upstream(self, conn: http.client.HTTPConnection, deadline: float) -> None:
         """Wait until Oxigraph starts answering; give up at the deadline or when the client leaves."""
