@@ -164,6 +164,14 @@ def remote_queries(base: str, file_uri: str, seed: int = SEED) -> list[Case]:
         out.append(
             Case(
                 "remote",
+                f"from-glued-no-where-{label}",
+                f"PREFIX : <{base}> {pro}SELECT * FROM:r {{ ?s ?p ?o }}",
+                "refused",
+            )
+        )
+        out.append(
+            Case(
+                "remote",
                 f"construct-service-{label}",
                 f"{pro}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE {iri} {{ ?s ?p ?o }} }}",
                 "refused",
@@ -200,6 +208,8 @@ def benign_queries() -> list[Case]:
         "ASK { FILTER(1 <= 2 && 2 >= 1 || 3 != 4) }",
         'SELECT ?x WHERE { BIND("é" AS ?x) }',
         "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) service:a ?p ?x }",
+        "PREFIX from: <http://example.org/> SELECT ?x WHERE { VALUES ?x { from:a } }",
     ]
     return [Case("sparql", f"benign-{i}", t, "ok") for i, t in enumerate(q)]
 

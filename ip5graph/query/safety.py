@@ -31,8 +31,6 @@ MAX_TOKENS = 4000
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-# a name starting with one of these is read as the keyword by a PEG parser (Oxigraph)
-_FETCHING = ("SERVICE", "FROM", "LOAD")
 _OPEN = {"{": "}", "(": ")", "[": "]"}
 
 _UNICODE_BASE = (
@@ -203,7 +201,7 @@ def check(text: str, source: str = "<query>") -> Checked:
     """Refuse what could fetch, write or overflow; return the text engines may run and its form.
 
     Refused: SERVICE, LOAD and updates; FROM and FROM NAMED of anything but the loaded graph;
-    names that start with SERVICE, FROM or LOAD; queries over MAX_QUERY_CHARS characters, over
+    prefixed names Oxigraph would read as SERVICE, FROM or LOAD and a name; queries over MAX_QUERY_CHARS characters, over
     MAX_TOKENS terms or nested deeper than MAX_DEPTH brackets.
     """
     if len(text) > MAX_QUERY_CHARS:
@@ -216,6 +214,7 @@ def check(text: str, source: str = "<query>") -> Checked:
     length = 0
     for m in _pattern(text).finditer(text):
         kind, value, start = m.lastgroup or "other", m.group(), m.start()
+        depth = len(stack)  # where the previous term sat: nothing but space lies between them
         if kind == "comment":
             continue
         if kind == "space":
@@ -244,38 +243,52 @@ def check(text: str, source: str = "<query>") -> Checked:
                 raise _syntax(source, text, start, "unterminated string")
             elif value == "\\":
                 raise _syntax(source, text, start, "a backslash outside a string")
-        elif kind in ("word", "pname"):
+        elif kind == "word":
             word = value.upper()
-            if kind == "word" and word in ("FROM", "NAMED"):
-                pass  # FROM is checked with what follows it, below
-            elif word.startswith("SERVICE"):
+            if word.startswith("SERVICE"):
                 raise _refuse(
                     source, text, start, "SERVICE would call a remote endpoint; ip5graph queries only the loaded graph"
                 )
-            elif kind == "word" and word in _UPDATE_WORDS:
+            if word in _UPDATE_WORDS:
                 raise _refuse(
                     source, text, start, f"{word} is a SPARQL update (or fetches data); the graph is read-only"
                 )
-            elif word.startswith(_FETCHING):
-                raise _refuse(
-                    source,
-                    text,
-                    start,
-                    f"the name {value} would be read as the keyword "
-                    f"{next(k for k in _FETCHING if word.startswith(k))}; rename it",
-                )
-            elif form is None and kind == "word" and word in _FORMS:
+            if word.startswith(("FROM", "LOAD")) and word != "FROM":
+                raise _refuse(source, text, start, f"{value} would be read as {word[:4]}")
+            if form is None and word in _FORMS:
                 form = word
+        if toks and toks[-1].kind == "pname" and not (len(toks) > 1 and toks[-2].value.upper() == "PREFIX"):
+            _check_name(toks[-1], value, depth, source, emitted_so_far="".join(out))
         toks.append(Token(kind, value, length))
         if len(toks) > MAX_TOKENS:
             raise _syntax(source, text, start, f"query too complex (more than {MAX_TOKENS} terms)")
         out.append(value)
         length += len(value)
     emitted = "".join(out)
+    if toks and toks[-1].kind == "pname":
+        _check_name(toks[-1], "", len(stack), source, emitted)
     _check_from(toks, emitted, source)
     if form is None:
         raise QueryError(f"{source}:1:1: SPARQL syntax error: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return Checked(emitted, form, toks)
+
+
+def _check_name(name: Token, following: str, depth: int, source: str, emitted_so_far: str) -> None:
+    """A prefixed name that Oxigraph's parser would read as a keyword and a name (`SERVICE:x {`).
+
+    Its grammar tries a triple pattern first, so `service:x ?p ?o` is a name; only where a name
+    cannot go on does it read SERVICE then `:x` as the endpoint: right before a `{`. FROM (and LOAD)
+    are read so only outside all brackets, where the dataset clause is.
+    """
+    word = name.value.upper()
+    if word.startswith("SERVICE") and following == "{":
+        raise _refuse(
+            source, emitted_so_far, name.start, f"{name.value} {{ would be read as SERVICE; rename the prefix"
+        )
+    if word.startswith(("FROM", "LOAD")) and depth == 0:
+        raise _refuse(
+            source, emitted_so_far, name.start, f"{name.value} would be read as {word[:4]}; rename the prefix"
+        )
 
 
 def _check_from(toks: list[Token], text: str, source: str) -> None:
