@@ -31,8 +31,45 @@ def syntax_message(path: Path, err: SyntaxError) -> str:
 def _check_syntax(path: Path, data: bytes) -> None:
     """Parse strictly with pyoxigraph, whose errors carry line and column; DataError if it fails."""
     try:
-        for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
-            pass
+        try:
+            for _ in ox.parse(data, format=ox.RdfFormat.TURTLE):
+                pass
+        except MemoryError:
+            # a token over 16 MiB: the streaming parser's buffer limit; the bulk loader (which the
+            # cached store uses, so `query` accepts the file) reads it whole
+            ox.Store().bulk_load(data, format=ox.RdfFormat.TURTLE)
+    except SyntaxError as e:
+        raise DataError(syntax_message(path, e)) from None
+
+
+def quiet_ill_typed() -> None:
+    """rdflib logs a traceback for every ill-typed literal it meets ("1.5"^^xsd:integer); validate
+    reports those as data errors, so that log stays quiet."""
+    import logging
+
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+def triples(path: Path, data: bytes) -> set[ox.Triple]:
+    """The triples of one Turtle file (any token size); DataError (file:line:column) if it does not parse."""
+    try:
+        try:
+            return {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
+        except MemoryError:  # a token over 16 MiB (see _check_syntax)
+            store = ox.Store()
+            store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+            return {q.triple for q in store}
+    except SyntaxError as e:
+        raise DataError(syntax_message(path, e)) from None
+
+
+def load_into(store: ox.Store, path: Path, data: bytes) -> None:
+    """Add one Turtle file's bytes to a store; DataError (file:line:column) if they do not parse."""
+    try:
+        try:
+            store.load(data, format=ox.RdfFormat.TURTLE)
+        except MemoryError:  # a token over 16 MiB (see _check_syntax)
+            store.bulk_load(data, format=ox.RdfFormat.TURTLE)
     except SyntaxError as e:
         raise DataError(syntax_message(path, e)) from None
 
@@ -52,6 +89,7 @@ def load_rdflib(inputs: Inputs) -> rdflib.Graph:
     """The same files in an in-memory rdflib Graph (for the rdflib engine, SHACL and exports)."""
     import rdflib
 
+    quiet_ill_typed()
     graph = rdflib.Graph(bind_namespaces="core")
     for path in inputs.files:
         data = read_file(path)
@@ -67,8 +105,5 @@ def load_memory(inputs: Inputs) -> ox.Store:
     """An in-memory Oxigraph store of the inputs (no cache): for exports and tools."""
     store = ox.Store()
     for path in inputs.files:
-        try:
-            store.load(read_file(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as e:
-            raise DataError(syntax_message(path, e)) from None
+        load_into(store, path, read_file(path))
     return store

@@ -32,7 +32,7 @@ def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as e:
@@ -50,7 +50,7 @@ class Snapshot:
         """The bytes hashed for path; read (and checked against the digest) when the memo was used."""
         data = self.data.get(path)
         if data is None:
-            data = read_bytes(path)
+            data = read_file(path)
             if blake2b(data, digest_size=16).hexdigest() != self.digests[path]:
                 raise DataError(f"{path}: changed while the graph was being loaded; run again")
         return data
@@ -73,7 +73,7 @@ def digest_files(
             snap.digests[path] = entry[5]
             continue
         hashed_at = time.time_ns()
-        data = read_bytes(path)
+        data = read_file(path)
         snap.digests[path] = blake2b(data, digest_size=16).hexdigest()
         if keep_bytes:
             snap.data[path] = data

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ip5graph.errors import QueryError, UsageError
+from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
 from ip5graph.query import parameters, safety
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
@@ -33,15 +33,21 @@ class RdflibEngine:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
-        from ip5graph.rdf.terms import from_rdflib, to_rdflib
+        from ip5graph.rdf.terms import to_rdflib
 
         rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph from the web
+        from ip5graph.kg.load import quiet_ill_typed
+
+        quiet_ill_typed()
         try:
             query = rsparql.prepareQuery(prepared.text)
         except ParseException as e:
             raise safety.syntax_error(prepared.source, e.msg, e.lineno, e.col) from None
+        except RecursionError:
+            raise safety.syntax_error(prepared.source, "nested too deeply for the rdflib engine", None, None) from None
         except Exception as e:  # rdflib raises plain Exceptions for some semantic errors
             raise safety.syntax_error(prepared.source, str(e), None, None) from None
+        _refuse_fetching(query.algebra, prepared.source)
         if safety.names_loaded_graph(prepared.text):
             query.algebra["datasetClause"] = None
         projected = [str(v) for v in (query.algebra.get("PV") or [])]
@@ -54,9 +60,18 @@ class RdflibEngine:
                     )
         init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
         try:
-            answer = self.graph.query(query, initBindings=init)
-        except Exception as e:
+            return self._answer(query, init, prepared)
+        except (QueryError, UsageError):
+            raise
+        except RecursionError:
+            raise QueryError(f"{prepared.source}: query failed: nested too deeply for the rdflib engine") from None
+        except Exception as e:  # rdflib evaluates lazily: errors (a bad REGEX) come while reading rows
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
+
+    def _answer(self, query: object, init: dict[str, object], prepared: parameters.Prepared) -> Result:
+        from ip5graph.rdf.terms import from_rdflib
+
+        answer = self.graph.query(query, initBindings=init)  # type: ignore[arg-type]
         if answer.type == "ASK":
             return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -81,6 +96,26 @@ class RdflibEngine:
             if label is not None:
                 out[iri] = label
         return out
+
+
+def _refuse_fetching(algebra: object, source: str) -> None:
+    """Second line of defence, on rdflib's own parse: no SERVICE anywhere, no dataset but the loaded graph.
+
+    safety.check already refused these in the text; this makes the engine's reading agree or stop.
+    """
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            raise UnsafeQueryError(f"{source}: refused: SERVICE would call a remote endpoint")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    for clause in getattr(algebra, "get", lambda _k: None)("datasetClause") or []:
+        graph = str(getattr(clause, "default", None) or getattr(clause, "named", None) or "")
+        if getattr(clause, "named", None) is not None or graph != safety.LOADED_GRAPH:
+            raise UnsafeQueryError(f"{source}: refused: FROM {graph} is not the loaded graph")
 
 
 def _order_like_query(variables: list[str], text: str) -> list[str]:
