@@ -205,3 +205,31 @@ def test_writes_are_refused(served) -> None:  # type: ignore[no-untyped-def]
         403,
         405,
     )
+
+
+def test_ip5graph_serve_puts_the_front_before_oxigraph(upstream, sentinels, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Through `process.Server` (what `ip5graph serve` runs): hostile queries refused, nothing fetched,
+    a nested query refused and the server still up."""
+    from qhelpers import FIXTURES
+
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    http, files = sentinels
+    location = process.store_location(Inputs.default([FIXTURES]))
+    server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=5)
+    with server:
+        before = len(http.requests), files.opens()
+        for text in _hostile_sample(http.base, files.uri, 23):
+            status, body = _ask(
+                server.url, "POST", headers={"Content-Type": "application/sparql-query"}, body=text.encode()
+            )
+            assert 400 <= status < 500 and LEAK.encode() not in body, (text, status)
+        nested = "SELECT * WHERE " + "{" * 20000 + "}" * 20000
+        assert (
+            _ask(server.url, "POST", headers={"Content-Type": "application/sparql-query"}, body=nested.encode())[0]
+            == 400
+        )
+        assert _ask(server.url, path="/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
+        assert server.process is not None and server.process.poll() is None
+        assert (len(http.requests), files.opens()) == before

@@ -109,29 +109,43 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="stop a query after this long (default: no limit). Oxigraph 0.5 keeps a sleeping "
-        "thread per query for this long (its issue 1874): under heavy load a long "
-        "timeout exhausts the threads, so keep it to a few seconds",
+        help="answer 503 to a query still running after this long (default 30; 0: no limit); the query is stopped",
+    )
+    p.add_argument(
+        "--max-result-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="answer 507 instead of an answer larger than this (default 64 MiB)",
     )
     data_option(p)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ip5graph.kg.inputs import Inputs
+    from ip5graph.query import limits
     from ip5graph.serve import client, process
+    from ip5graph.serve.front import DEFAULT_MAX_RESULT_BYTES, Limits
 
+    timeout = limits.seconds(args.timeout) if args.timeout is not None else limits.SERVE_TIMEOUT
+    size = limits.count(args.max_result_bytes, "--max-result-bytes") if args.max_result_bytes is not None else None
+    front_limits = Limits(
+        timeout=timeout or 1e9,
+        max_result_bytes=DEFAULT_MAX_RESULT_BYTES if args.max_result_bytes is None else size or 1 << 62,
+    )
     inputs = Inputs.default(args.data)
     server = process.Server(
         process.store_location(inputs),
         args.host,
         args.port,
-        timeout_s=args.timeout,
+        timeout_s=timeout,
         log=lambda line: sys.stderr.write(f"oxigraph: {line}\n"),
+        limits=front_limits,
     )
-    if not client.is_loopback(args.host):
-        sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
 
     def ready(url: str) -> None:
+        if not client.is_loopback(args.host):
+            sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
         out(f"serving the IP5 graph read-only at {url}/ (SPARQL endpoint: {url}/query); Ctrl-C stops it\n")
         sys.stdout.flush()
 

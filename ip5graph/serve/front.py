@@ -19,10 +19,11 @@ import time
 import urllib.parse
 
 from ip5graph.errors import QueryError, UnsafeQueryError
+from ip5graph.query import limits as query_limits
 from ip5graph.query import safety
 
 # defaults (documented in the README); the CLI can change them
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = query_limits.SERVE_TIMEOUT
 DEFAULT_MAX_RESULT_BYTES = 64 << 20
 IDLE_TIMEOUT = 10.0
 MAX_CONNECTIONS = 1024
@@ -196,7 +197,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             body = self._body()
             if self.command not in ("GET", "HEAD", "POST"):
-                raise _Refused(405, "this server is read-only")
+                raise _Refused(403, "this server is read-only")
             path = urllib.parse.urlsplit(self.path).path.rstrip("/")
             if path in ("/update", "") and self.command == "POST" or path == "/store" and self.command != "GET":
                 raise _Refused(403, "this server is read-only")
