@@ -27,9 +27,16 @@ def test_every_hostile_iri_path_stays_inside_the_target(tmp_path: Path, case) ->
 
 
 def test_segments_are_encoded_not_dropped() -> None:
-    assert site_paths.segment("..") == "%2E%2E"
-    assert site_paths.segment("a/b") == "a%2Fb"
+    assert site_paths.segment("..") == "~2E~2E"
+    assert site_paths.segment("a/b") == "a~2Fb"
+    assert site_paths.segment("a~2Fb") == "a~7E2Fb"  # distinct from the encoding of a/b
     assert site_paths.segment("jpo") == "jpo"
+
+
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../b", "a\\b", "", "a//b", "./a"])
+def test_inside_refuses_paths_that_could_leave(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(UsageError):
+        site_paths.inside(tmp_path, rel)
 
 
 def test_a_device_is_not_replaced(tmp_path: Path) -> None:
@@ -79,3 +86,34 @@ def test_sigkill_at_every_step_of_the_swap_leaves_a_complete_site(tmp_path: Path
     site_paths.new_build_folder(target).rmdir()
     left = [p.name for p in tmp_path.iterdir() if p.name != "site"]
     assert left == []
+
+
+def test_a_site_build_with_hostile_iris_writes_nothing_outside_the_target(tmp_path: Path) -> None:
+    import shutil
+
+    from netgraph import FIXTURE
+
+    import ip5graph
+    from ip5graph.web import site
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data) if Path(FIXTURE).is_dir() else (data.mkdir(), shutil.copy(FIXTURE, data))
+    ids = "https://w3id.org/ip5graph/id/"
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#label"
+    lines = []
+    for i, case in enumerate(paths()):
+        iri = f"{ids}office/{case.payload}"
+        if any(c in iri for c in ' <>"{}|^`\\'):
+            continue
+        lines.append(f'<{iri}> <{rdfs}> "Hostile {i}"@en .')
+        lines.append(f"<{iri}> a <https://w3id.org/ip5graph/ontology#Office> .")
+    (data / "hostile.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "site"
+    (tmp_path / "out").mkdir()
+    before = sorted(str(p) for p in tmp_path.rglob("*") if "out" not in p.parts)
+    report = site.build_site(ip5graph.open(data=[data]), out)
+    after = sorted(str(p) for p in tmp_path.rglob("*") if "out" not in p.parts)
+    assert after == before  # nothing new beside the site, nothing under data/
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["site"]
+    for rel in report.files:
+        assert os.path.commonpath([out, (out / rel).resolve()]) == str(out)

@@ -26,15 +26,31 @@ BUILD_PREFIX = ".site.building-"
 OLD_PREFIX = ".site.old-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_SAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._~-]")
+_SAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def segment(text: str) -> str:
-    """One path segment from IRI text: unsafe characters percent-encoded, never `.`, `..` or empty."""
-    out = _SAFE_SEGMENT.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+    """One path segment from IRI text: other characters written ~XX (UTF-8 bytes), never `.`, `..` or empty.
+
+    `~` rather than `%`: the pages link to these names, and a browser would decode a `%XX` in a link.
+    Distinct texts give distinct segments (a `~` itself is written ~7E).
+    """
+    out = _SAFE_SEGMENT.sub(lambda m: "".join(f"~{b:02X}" for b in m.group().encode("utf-8")), text)
     if out in ("", ".", ".."):
-        out = out.replace(".", "%2E") or "%5F"
-    return out[:200]
+        out = out.replace(".", "~2E") or "~"
+    if len(out) > 200:  # file systems stop at 255 bytes: keep the start, tell apart by a hash
+        import hashlib
+
+        out = out[:180] + "~~" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    return out
+
+
+def inside(root: Path, rel: str) -> Path:
+    """root/rel, for a relative path the site made itself; UsageError if it could leave root."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or any(p in ("", ".", "..") for p in parts):
+        raise UsageError(f"{rel!r}: a page path must stay inside the site folder")
+    return Path(root).joinpath(*parts)
 
 
 def confined(root: Path, parts: list[str] | tuple[str, ...] | str) -> Path:

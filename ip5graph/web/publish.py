@@ -1,16 +1,15 @@
-"""Publishing a built site: a folder built beside the target replaces it in two renames, so a failed
-build leaves the previous site as it was; a folder ip5graph did not write is never replaced.
+"""Publishing a built site: a folder built beside the target replaces it in one atomic exchange, so a
+failed or killed build leaves the previous site as it was; a folder ip5graph did not write is never replaced.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from ip5graph.errors import UsageError
 from ip5graph.files import current_umask
+from ip5graph.web import paths
 
 # the file that marks a folder as a site ip5graph built (and may replace)
 MARKER = ".ip5graph-site"
@@ -25,17 +24,10 @@ def check_target(target: Path) -> None:
 
 
 def swap(work: Path, target: Path) -> None:
-    """Put the built folder `work` in place of `target` (made with the umask's permissions)."""
+    """Put the built folder `work` in place of `target` (made with the umask's permissions), atomically.
+
+    web.paths.publish exchanges the two folders in one step where the system allows it, so a
+    kill at any moment leaves the old site or the new one.
+    """
     os.chmod(work, 0o777 & ~current_umask())
-    if not target.exists():
-        os.rename(work, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rmdir(old)
-    os.rename(target, old)
-    try:
-        os.rename(work, target)
-    except BaseException:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    paths.publish(work, target)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import networkx as nx
 
 from ip5graph.network import analytics, navigation, paths, projection
 from ip5graph.web import layout, render, timeline
+from ip5graph.web import paths as site_paths
 from ip5graph.web.publish import MARKER, check_target, swap
 
 PAGE_KINDS = ("office", "meeting", "person")
@@ -76,7 +76,8 @@ def entity_pages(g: nx.MultiDiGraph) -> dict[str, str]:
         kind = g.nodes[v].get("kind", "")
         slug = g.nodes[v].get("slug", "")
         if kind in PAGE_KINDS and "/" in slug:
-            pages[v] = f"{kind}/{slug.split('/', 1)[1]}.html"
+            rest = slug.split("/", 1)[1].split("/")
+            pages[v] = "/".join(site_paths.segment(p) for p in [kind, *rest]) + ".html"
     return pages
 
 
@@ -93,7 +94,7 @@ def build_site(
     target = Path(out)
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    work = site_paths.new_build_folder(target)  # also removes what killed builds left
     try:
         report = _Builder(kg, work, depth=depth, seed=seed, inline=inline, progress=progress).run()
         swap(work, target)
@@ -114,7 +115,7 @@ class _Builder:
 
     # -- plumbing -------------------------------------------------------------------------
     def _write(self, rel: str, data: str | bytes) -> None:
-        path = self.work / rel
+        path = site_paths.inside(self.work, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8", newline="\n")
