@@ -75,14 +75,37 @@ def load_into(store: ox.Store, path: Path, data: bytes) -> None:
 
 
 def parse_errors(files: Iterable[Path]) -> list[str]:
-    """One file:line:column message per file that does not parse as Turtle (strictly)."""
+    """file:line:column messages: one per file that does not parse as Turtle (strictly), and one per
+    ill-typed literal ("1.5"^^xsd:integer) in the files that do."""
     errors = []
     for path in files:
         try:
-            _check_syntax(path, read_file(path))
+            data = read_file(path)
+            _check_syntax(path, data)
         except DataError as e:
             errors.append(str(e))
+            continue
+        errors.extend(ill_typed(path, data))
     return errors
+
+
+def ill_typed(path: Path, data: bytes, limit: int = 20) -> list[str]:
+    """file:line:column: one message per ill-typed literal (the first `limit` of a file)."""
+    from ip5graph.kg.literals import position_of, well_typed
+
+    found: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for triple in triples(path, data):
+        o = triple.object
+        if not isinstance(o, ox.Literal) or (o.value, o.datatype.value) in seen:
+            continue
+        seen.add((o.value, o.datatype.value))
+        if not well_typed(o.value, o.datatype.value):
+            line, col = position_of(data.decode("utf-8", "replace"), o.value)
+            found.append(f"{path}:{line}:{col}: ill-typed literal: {o.value!r} is not a valid <{o.datatype.value}>")
+            if len(found) >= limit:
+                break
+    return found
 
 
 def load_rdflib(inputs: Inputs) -> rdflib.Graph:

@@ -15,12 +15,12 @@ import ctypes.util
 import os
 import re
 import shutil
-import stat
 import sys
 import time
 from pathlib import Path
 
 from ip5graph.errors import UsageError
+from ip5graph.files import refuse_special
 
 BUILD_PREFIX = ".site.building-"
 OLD_PREFIX = ".site.old-"
@@ -66,17 +66,7 @@ def confined(root: Path, parts: list[str] | tuple[str, ...] | str) -> Path:
 
 def check_output(path: Path) -> None:
     """Refuse to replace anything but a regular file, a directory or nothing (devices, FIFOs, sockets)."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            return
-    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
-        raise UsageError(f"{path}: not a regular file or folder; refusing to replace it")
+    refuse_special(path)
 
 
 def new_build_folder(target: Path) -> Path:
