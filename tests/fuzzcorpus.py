@@ -207,7 +207,6 @@ def benign_queries() -> list[Case]:
         'SELECT ?x WHERE { BIND("x"@en-GB AS ?x) }',
         "ASK { FILTER(1 <= 2 && 2 >= 1 || 3 != 4) }",
         'SELECT ?x WHERE { BIND("é" AS ?x) }',
-        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
         "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) service:a ?p ?x }",
         "PREFIX from: <http://example.org/> SELECT ?x WHERE { VALUES ?x { from:a } }",
     ]
@@ -296,7 +295,7 @@ def turtle_inputs(seed: int = SEED) -> list[Case]:
         "ex:a ex:p ex:b",
         "ex:a <http://x y> ex:b .",
         'ex:a ex:p "unterminated .',
-        "ex:a ex:p ex:b ;; .",
+        "ex:a ex:p ex:b ,, .",
         "undeclared:a ex:p ex:b .",
         'ex:a ex:p "x"@123 .',
         "<a> <b> <c> .",

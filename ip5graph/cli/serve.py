@@ -15,6 +15,7 @@ from ip5graph.errors import UsageError
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     from ip5graph.query.engines.remote import RemoteEngine
+    from ip5graph.query.limits import Budget
     from ip5graph.query.parameters import Prepared
     from ip5graph.query.results import Result
     from ip5graph.serve.client import Remote
@@ -57,13 +58,15 @@ def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_gra
         type=float,
         default=None,
         metavar="SECONDS",
-        help="give up on a request after this long (default 60, push 600)",
+        help="stop after this long in all: a local query (default 120), a request to an endpoint "
+        "(default 60, push 600); 0: no limit",
     )
 
 
 def _remote(args: argparse.Namespace, default_timeout: float, default_graphs: list[str] | None = None) -> Remote:
     import urllib.parse
 
+    from ip5graph.query import limits
     from ip5graph.serve import client
 
     r = client.remote(
@@ -72,7 +75,7 @@ def _remote(args: argparse.Namespace, default_timeout: float, default_graphs: li
         store_url=getattr(args, "store_url", None),
         user=args.user,
         password=args.password,
-        timeout=args.timeout if args.timeout is not None else default_timeout,
+        timeout=(limits.seconds(args.timeout) or 1e9) if args.timeout is not None else default_timeout,
         default_graphs=default_graphs or (),
     )
     if r.authorization:
@@ -265,8 +268,8 @@ class _HintingEngine:
     def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
 
-    def run(self, prepared: Prepared) -> Result:
-        result = self.engine.run(prepared)
+    def run(self, prepared: Prepared, budget: Budget | None = None) -> Result:
+        result = self.engine.run(prepared, budget)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
             from ip5graph.serve.push import GRAPH_BASE
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
     from ip5graph.query.engines.base import Engine
+    from ip5graph.query.limits import Budget
 
 ENGINES = ("oxigraph", "rdflib")
 # Where the Oxigraph engine keeps the graph. "memory": loaded afresh into memory, the fastest to
@@ -76,9 +77,10 @@ class KnowledgeGraph:
         prepared = parameters.resolve(name_or_sparql, params)
         return self.engine.run(prepared)
 
-    def run(self, prepared: parameters.Prepared) -> Result:
-        """Run an already prepared query (see parameters.resolve)."""
-        return self.engine.run(prepared)
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
+        """Run an already prepared query (see parameters.resolve), within the budget's limits
+        (default: query.limits.QUERY_TIMEOUT between rows and MAX_ROWS rows)."""
+        return self.engine.run(prepared, budget)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""

@@ -134,7 +134,7 @@ def read_bounded(stream: object, max_bytes: int | None, deadline: float | None, 
     size = 0
     while True:
         if deadline is not None and time.monotonic() > deadline:
-            raise QueryError(f"{where}: the answer did not arrive in time (--timeout)")
+            raise QueryError(f"{where}: the answer did not arrive in time (--timeout to change it)")
         chunk = read(1 << 16)
         if not chunk:
             return b"".join(chunks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from ip5graph.query.limits import Budget
 from ip5graph.query.parameters import Prepared
 from ip5graph.query.results import Result
 
@@ -20,7 +21,7 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, prepared: Prepared) -> Result:
+    def run(self, prepared: Prepared, budget: Budget | None = None) -> Result:
         """The answer to one prepared query."""
         ...
 

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
@@ -24,14 +25,15 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
+        budget = budget or Budget(source=prepared.source)
         subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
         kwargs: dict[str, object] = {}
         if safety.names_loaded_graph(prepared.text):
             kwargs["default_graph"] = ox.DefaultGraph()
         try:
             answer = self.store.query(prepared.text, substitutions=subs or None, **kwargs)
-            return self._result(answer, prepared.form)
+            return self._result(answer, prepared.form, budget)
         except SyntaxError as e:
             raise _oxigraph_syntax(prepared, e) from None
         except (OSError, RuntimeError, ValueError) as e:
@@ -39,14 +41,14 @@ class OxigraphEngine:
                 raise _oxigraph_syntax(prepared, e) from None
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _result(self, answer: object, form: str) -> Result:
+    def _result(self, answer: object, form: str, budget: Budget) -> Result:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer), labeller=self.labels)
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+            rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
             return Result("SELECT", variables, rows, labeller=self.labels)
-        triples = list(answer)  # QueryTriples
+        triples = budget.collect(answer)  # type: ignore[arg-type]  # QueryTriples
         return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

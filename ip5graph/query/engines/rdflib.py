@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
@@ -29,7 +30,7 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
@@ -60,7 +61,7 @@ class RdflibEngine:
                     )
         init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
         try:
-            return self._answer(query, init, prepared)
+            return self._answer(query, init, prepared, budget or Budget(source=prepared.source))
         except (QueryError, UsageError):
             raise
         except RecursionError:
@@ -68,18 +69,20 @@ class RdflibEngine:
         except Exception as e:  # rdflib evaluates lazily: errors (a bad REGEX) come while reading rows
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _answer(self, query: object, init: dict[str, object], prepared: parameters.Prepared) -> Result:
+    def _answer(self, query: object, init: dict[str, object], prepared: parameters.Prepared, budget: Budget) -> Result:
         from ip5graph.rdf.terms import from_rdflib
 
         answer = self.graph.query(query, initBindings=init)  # type: ignore[arg-type]
         if answer.type == "ASK":
             return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
-            triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
+            triples = [
+                ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in budget.guard(answer.graph)
+            ]
             return Result(answer.type, triples=triples, labeller=self.labels)
         variables = _order_like_query([str(v) for v in answer.vars], prepared.text)
         index = {str(v): i for i, v in enumerate(answer.vars)}
-        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]
+        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in budget.guard(answer)]
         return Result("SELECT", variables, rows, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.serve.client import GRAPH_ACCEPT, SELECT_ACCEPT, EndpointError, Remote, Response, one_line, post_query
@@ -122,7 +123,7 @@ class RemoteEngine:
     def _post(self, text: str, accept: str) -> Response:
         return post_query(self.remote, text, accept, self.remote.default_graphs)
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
         text = bind_text(prepared.text, prepared.bindings, prepared.source)
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
         try:
@@ -135,7 +136,8 @@ class RemoteEngine:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer), labeller=self.labels)
         variables = [v.value for v in answer.variables]
-        rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+        budget = budget or Budget(source=prepared.source)
+        rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
         return Result("SELECT", variables, rows, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
