@@ -61,7 +61,6 @@ class Front:
         self.limits = limits or Limits()
         self.upstream = upstream
         self._slots = threading.BoundedSemaphore(self.limits.max_connections)
-        self._local = threading.local()
         front = self
 
         class Handler(_Handler):
@@ -103,20 +102,6 @@ class Front:
         self.server.shutdown()
         self.server.server_close()
 
-    def connection(self) -> http.client.HTTPConnection:
-        """This thread's keep-alive connection to Oxigraph."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = http.client.HTTPConnection(*self.upstream, timeout=self.limits.timeout + 5)
-            self._local.conn = conn
-        return conn
-
-    def drop_connection(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-
 
 def _busy(request: socket.socket) -> None:
     try:
@@ -155,6 +140,21 @@ def query_of(method: str, path: str, headers: http.client.HTTPMessage, body: byt
     if len(queries) != 1:
         raise _Refused(400, "give exactly one query parameter")
     return queries[0]
+
+
+_CHECKED: dict[str, bytes] = {}
+_CHECKED_MAX = 4096
+
+
+def _checked(text: str) -> bytes:
+    """safety.check's text for this query, remembered: servers see the same queries again and again."""
+    found = _CHECKED.get(text)
+    if found is None:
+        found = safety.check(text, "query").text.encode("utf-8")  # raises for refused queries: not cached
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[text] = found
+    return found
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -230,70 +230,70 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return True
 
     def _timed_out(self) -> _Refused:
-        self.front.drop_connection()  # closing the socket makes Oxigraph stop writing the answer
         return _Refused(503, f"query timed out after {self.front.limits.timeout:g} s (serve --timeout)")
 
     def _forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
+        """Relay the request to Oxigraph and its answer, byte for byte, once it is complete.
+
+        One connection per request (Connection: close), so the answer ends where the stream ends
+        and is relayed without being parsed; nothing is sent before it is complete, so a timeout or
+        an answer too large still gets its own status. Closing the connection (at the deadline, or
+        when the client leaves) makes Oxigraph stop writing; its own --timeout-s stops the rest.
+        """
         limits = self.front.limits
+        deadline = time.monotonic() + limits.timeout
         for name in _FORWARD_HEADERS:
             if self.headers.get(name):
                 headers[name] = self.headers[name]
-        deadline = time.monotonic() + limits.timeout
-        for attempt in (0, 1):
-            conn = self.front.connection()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                self._wait_upstream(conn, deadline)
-                conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
-                resp = conn.getresponse()
-                break
-            except TimeoutError:
-                raise self._timed_out() from None
-            except (OSError, http.client.HTTPException):
-                self.front.drop_connection()
-                if attempt:
-                    raise _Refused(502, "the Oxigraph server did not answer") from None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            try:
-                conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
-                chunk = resp.read1(65536)
-            except TimeoutError:
-                raise self._timed_out() from None
-            except (OSError, http.client.HTTPException):
-                self.front.drop_connection()
-                raise _Refused(502, "the Oxigraph server broke off its answer") from None
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limits.max_result_bytes:
-                self.front.drop_connection()
-                raise _Refused(
-                    507, f"the answer is larger than {limits.max_result_bytes} bytes (serve --max-result-bytes)"
-                )
-            chunks.append(chunk)
-        if resp.will_close:
-            self.front.drop_connection()
-        extra = {}
-        for name in ("Content-Disposition", "Vary", "Allow"):
-            if resp.getheader(name):
-                extra[name] = resp.getheader(name) or ""
-        self._reply(resp.status, b"".join(chunks), resp.getheader("Content-Type") or "application/octet-stream", extra)
+        head = [f"{method} {path} HTTP/1.1", "Host: oxigraph", "Connection: close"]
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        if body is not None:
+            head.append(f"Content-Length: {len(body)}")
+        try:
+            upstream = socket.create_connection(self.front.upstream, timeout=5)
+        except OSError:
+            raise _Refused(502, "the Oxigraph server did not answer") from None
+        try:
+            upstream.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
+            self._wait_upstream(upstream, deadline)
+            data = bytearray()
+            cap = limits.max_result_bytes + (1 << 16)  # the answer's headers on top
+            while True:
+                upstream.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = upstream.recv(1 << 18)
+                if not chunk:
+                    break
+                data += chunk
+                if len(data) > cap:
+                    raise _Refused(
+                        507, f"the answer is larger than {limits.max_result_bytes} bytes (serve --max-result-bytes)"
+                    )
+        except TimeoutError:
+            raise self._timed_out() from None
+        except OSError:
+            raise _Refused(502, "the Oxigraph server broke off its answer") from None
+        finally:
+            upstream.close()
+        if not data.startswith(b"HTTP/"):
+            raise _Refused(502, "the Oxigraph server gave no answer")
+        self.close_connection = True  # the relayed answer says Connection: close
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        else:
+            self.wfile.write(bytes(data).split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
 
-    def _wait_upstream(self, conn: http.client.HTTPConnection, deadline: float) -> None:
+    def _wait_upstream(self, upstream: socket.socket, deadline: float) -> None:
         """Wait until Oxigraph starts answering; give up at the deadline or when the client leaves."""
         watch_client = True
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise self._timed_out()
-            socks = [conn.sock, self.connection] if watch_client else [conn.sock]
+            socks = [upstream, self.connection] if watch_client else [upstream]
             readable, _, _ = select.select(socks, [], [], min(left, 0.5))
-            if conn.sock in readable:
+            if upstream in readable:
                 return
             if self.connection in readable:
                 if self._client_gone():
-                    self.front.drop_connection()
                     raise _Refused(499, "client closed the connection")
                 watch_client = False  # a pipelined request waits its turn
