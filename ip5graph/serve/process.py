@@ -163,9 +163,11 @@ class Server:
             "--bind",
             hostport("127.0.0.1", self.child_port) if self.read_only else hostport(self.host, self.port),
         ]
-        if self.timeout_s:
-            # the front answers 503 at the timeout; Oxigraph's own stops the abandoned evaluation
+        if self.timeout_s and not self.read_only:
             cmd += ["--timeout-s", str(max(1, math.ceil(self.timeout_s)))]
+        # read-only, the front enforces the timeout (503) and hangs up on Oxigraph, which stops at
+        # its next write: Oxigraph 0.5's own --timeout-s keeps a sleeping thread per query for the
+        # whole timeout (its issue 1874) and under load exhausts the threads
         return cmd
 
     def _read_stderr(self) -> None:
