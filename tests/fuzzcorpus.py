@@ -226,7 +226,7 @@ def malformed_queries(seed: int = SEED) -> list[Case]:
         Case("sparql", "unterminated", 'SELECT * WHERE { BIND("abc AS ?x) }', "error"),
         Case("sparql", "bad-codepoint", 'SELECT * WHERE { BIND("\\uD800" AS ?x) }', "error"),
         Case("sparql", "update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "error"),
-        Case("sparql", "blank", "  \n ", "error"),
+        Case("sparql", "blank", "  \n ", "usage"),
         Case("sparql", "nul", "SELECT * WHERE { ?s ?p \x00 }", "error"),
     ]
     atoms = [

@@ -82,6 +82,8 @@ def _check_queries(capsys, sentinels, step: int, engines: tuple[str, ...]) -> in
                 assert code == 0, (case, err)
             elif case.expect == "error":
                 assert code == 1, (case, err)
+            elif case.expect == "usage":
+                assert code == 2, (case, err)
             else:
                 assert code in (0, 1), (case, err)
             n += 1
