@@ -1,9 +1,10 @@
-"""Cold cost of the query safety check: the old sparql.check_safe against query.safety.check.
+"""Cold cost of the query safety check: main's query.safety.check_safe against this tree's check.
 
-    python benchmarks/safety_cold.py [--runs 15]
+    python benchmarks/safety_cold.py [--runs 15] [--old-ref main]
 
 Each run is a fresh Python process that imports the checker and checks every named query once
-(what a cold `ip5graph query` pays). Prints the median of each and the ratio new / old.
+(what a cold `ip5graph query` pays). The old checker is `git show REF:ip5graph/query/safety.py`,
+loaded as a module beside this tree's ip5graph. Prints the median of each and the ratio new / old.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ for text in texts:
     {call}
 print((time.perf_counter() - t) * 1000)
 """
-OLD = ("from ip5graph import sparql", "sparql.check_safe(text)")
+OLD = ("import old_safety", "old_safety.check_safe(text)")
 NEW = ("from ip5graph.query import safety", "safety.check(text)")
 
 
-def once(imp: str, call: str) -> float:
+def once(imp: str, call: str, extra: str) -> float:
     code = _CODE.format(imp=imp, call=call, queries=str(ROOT / "queries"))
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -36,7 +37,7 @@ def once(imp: str, call: str) -> float:
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": str(ROOT)},
+        env={"PYTHONPATH": f"{ROOT}:{extra}"},
     )
     return float(out.stdout.strip())
 
@@ -44,9 +45,22 @@ def once(imp: str, call: str) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
-    runs = max(3, ap.parse_args().runs)
-    old = statistics.median(once(*OLD) for _ in range(runs))
-    new = statistics.median(once(*NEW) for _ in range(runs))
+    ap.add_argument("--old-ref", default="main")
+    args = ap.parse_args()
+    runs = max(3, args.runs)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = subprocess.run(
+            ["git", "show", f"{args.old_ref}:ip5graph/query/safety.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (Path(tmp) / "old_safety.py").write_text(source, encoding="utf-8")
+        old = statistics.median(once(*OLD, tmp) for _ in range(runs))
+        new = statistics.median(once(*NEW, tmp) for _ in range(runs))
     print(f"old check_safe   {old:.2f} ms (import + every named query, cold, median of {runs})")
     print(f"new safety.check {new:.2f} ms")
     print(f"ratio new / old  {new / old:.2f}x")
