@@ -15,6 +15,8 @@ import struct
 import threading
 from pathlib import Path
 
+import pytest
+
 LEAK = "LEAK-d41d8cd9"
 _BODY = {
     "json": (
@@ -98,3 +100,13 @@ class FileSentinel:
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+@pytest.fixture(scope="module", name="sentinels")
+def sentinels_fixture(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Both sentinels for one test module (import this fixture where it is used)."""
+    http = HttpSentinel()
+    files = FileSentinel(tmp_path_factory.mktemp("sentinel"))
+    yield http, files
+    http.close()
+    files.close()

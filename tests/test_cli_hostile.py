@@ -17,20 +17,11 @@ from pathlib import Path
 import pytest
 from fuzzcorpus import benign_queries, encodings, malformed_queries, parameters, remote_queries, turtle_inputs
 from qhelpers import FIXTURES
-from sentinel import LEAK, FileSentinel, HttpSentinel
+from sentinel import LEAK, FileSentinel, HttpSentinel, sentinels_fixture  # noqa: F401 (the `sentinels` fixture)
 
 from ip5graph.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def sentinels(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    http = HttpSentinel()
-    files = FileSentinel(tmp_path_factory.mktemp("sentinel"))
-    yield http, files
-    http.close()
-    files.close()
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

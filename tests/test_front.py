@@ -12,7 +12,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 from fuzzcorpus import remote_queries, server_requests
-from sentinel import LEAK, FileSentinel, HttpSentinel
+from sentinel import LEAK, FileSentinel, HttpSentinel, sentinels_fixture  # noqa: F401 (the `sentinels` fixture)
 
 from ip5graph.serve import front
 
@@ -78,15 +78,6 @@ def _ask(
             return resp.status, resp.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
-
-
-@pytest.fixture(scope="module")
-def sentinels(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    http = HttpSentinel()
-    files = FileSentinel(tmp_path_factory.mktemp("sentinel"))
-    yield http, files
-    http.close()
-    files.close()
 
 
 def test_a_plain_query_is_answered(served) -> None:  # type: ignore[no-untyped-def]

@@ -14,19 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fuzzcorpus import LOADED, benign_queries, malformed_queries, remote_queries
-from sentinel import LEAK, FileSentinel, HttpSentinel
+from sentinel import LEAK, FileSentinel, HttpSentinel, sentinels_fixture  # noqa: F401 (the `sentinels` fixture)
 
 from ip5graph.errors import QueryError, UnsafeQueryError
 from ip5graph.query import safety
-
-
-@pytest.fixture(scope="module")
-def sentinels(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    http = HttpSentinel()
-    files = FileSentinel(tmp_path_factory.mktemp("sentinel"))
-    yield http, files
-    http.close()
-    files.close()
 
 
 @pytest.fixture(scope="module")
