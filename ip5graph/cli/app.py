@@ -83,6 +83,9 @@ class _ClosedStdout:
     def flush(self) -> None:
         pass
 
+    def fileno(self) -> int:
+        raise OSError(9, "standard output is closed")
+
     @property
     def buffer(self) -> _ClosedStdout:
         return self

@@ -61,7 +61,7 @@ def well_typed(lexical: str, datatype: str) -> bool:
         return bool(_BOOLEAN.fullmatch(value))
     if name == "date":
         m = _DATE.fullmatch(value)
-        return bool(m) and _calendar(*m.groups())
+        return m is not None and _calendar(*m.groups())
     if name == "dateTime":
         m = _DATETIME.fullmatch(value)
         if not m:

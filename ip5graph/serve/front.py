@@ -10,7 +10,6 @@ status and one line of text. Idle connections time out; writes are refused.
 
 from __future__ import annotations
 
-import http.client
 import http.server
 import select
 import socket
@@ -21,6 +20,10 @@ import urllib.parse
 from ip5graph.errors import QueryError, UnsafeQueryError
 from ip5graph.query import limits as query_limits
 from ip5graph.query import safety
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from email.message import Message
 
 # defaults (documented in the README); the CLI can change them
 DEFAULT_TIMEOUT = query_limits.SERVE_TIMEOUT
@@ -114,7 +117,7 @@ def _busy(request: socket.socket) -> None:
     request.close()
 
 
-def query_of(method: str, path: str, headers: http.client.HTTPMessage, body: bytes) -> str | None:
+def query_of(method: str, path: str, headers: Message, body: bytes) -> str | None:
     """The SPARQL query text of a SPARQL-protocol request, or None when it is not a query request."""
     url = urllib.parse.urlsplit(path)
     if url.path.rstrip("/") != "/query":

@@ -48,7 +48,7 @@ class OxigraphEngine:
             variables = [v.value for v in answer.variables]
             rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
             return Result("SELECT", variables, rows, labeller=self.labels)
-        triples = budget.collect(answer)  # type: ignore[arg-type]  # QueryTriples
+        triples: list[ox.Triple] = budget.collect(answer)  # type: ignore[arg-type]  # QueryTriples
         return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
