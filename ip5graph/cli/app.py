@@ -94,14 +94,14 @@ class _ClosedStdout:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ip5graph` command; returns the exit code."""
     if sys.stdout is None:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+        sys.stdout = _ClosedStdout()
     try:
         args_list = sys.argv[1:] if argv is None else list(argv)
         from ip5graph.cli.fast import fast_query_args
 
         fast_args = fast_query_args(args_list)
         if fast_args is not None:
-            return fast_args.func(fast_args)  # type: ignore[attr-defined]
+            return fast_args.func(fast_args)
         first = next((a for a in args_list if not a.startswith("-")), None)
         fast = first if first in GROUPS else None
         parser = build_parser(only=fast)

@@ -102,14 +102,11 @@ def read_memo(memo: Path) -> dict[str, Entry]:
 
 def write_memo(memo: Path, entries: dict[str, Entry]) -> None:
     """Replace the memo atomically; a lost race only means hashing again next time."""
+    from ip5graph.files import atomic_write_text  # only when the memo changes: not on every cold query
+
     lines = [" ".join(map(str, e)) + f" {p}\n" for p, e in entries.items() if "\n" not in p]
-    tmp = memo.with_name(f".{memo.name}.{os.getpid()}.{time.monotonic_ns()}")
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text("".join(lines[-MEMO_LINES:]), encoding="utf-8")
-        os.replace(tmp, memo)
+        atomic_write_text(memo, "".join(lines[-MEMO_LINES:]))
     except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        pass

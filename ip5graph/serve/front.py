@@ -78,16 +78,16 @@ class Front:
             daemon_threads = True
             request_queue_size = 1024
 
-            def process_request(self, request, client_address):  # type: ignore[no-untyped-def]
+            def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
                 if not front._slots.acquire(blocking=False):
                     _busy(request)
                     return
                 super().process_request(request, client_address)
 
-            def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+            def handle_error(self, request: object, client_address: object) -> None:
                 pass  # a client that went away mid-answer is not the server's problem: no traceback
 
-            def process_request_thread(self, request, client_address):  # type: ignore[no-untyped-def]
+            def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
                 try:
                     super().process_request_thread(request, client_address)
                 finally:

@@ -27,12 +27,13 @@ class OxigraphEngine:
 
     def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
         budget = budget or Budget(source=prepared.source)
-        subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
-        kwargs: dict[str, object] = {}
-        if safety.names_loaded_graph(prepared.text):
-            kwargs["default_graph"] = ox.DefaultGraph()
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in prepared.bindings.items()
+        }
+        # a query that names a graph (FROM, GRAPH) sees the loaded triples as the default graph
+        default_graph = ox.DefaultGraph() if safety.names_loaded_graph(prepared.text) else None
         try:
-            answer = self.store.query(prepared.text, substitutions=subs or None, **kwargs)
+            answer = self.store.query(prepared.text, substitutions=subs or None, default_graph=default_graph)
             return self._result(answer, prepared.form, budget)
         except SyntaxError as e:
             raise _oxigraph_syntax(prepared, e) from None
@@ -41,14 +42,16 @@ class OxigraphEngine:
                 raise _oxigraph_syntax(prepared, e) from None
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _result(self, answer: object, form: str, budget: Budget) -> Result:
+    def _result(
+        self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str, budget: Budget
+    ) -> Result:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer), labeller=self.labels)
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
             return Result("SELECT", variables, rows, labeller=self.labels)
-        triples: list[ox.Triple] = budget.collect(answer)  # type: ignore[arg-type]  # QueryTriples
+        triples: list[ox.Triple] = budget.collect(answer)  # QueryTriples
         return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

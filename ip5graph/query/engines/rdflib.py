@@ -6,7 +6,7 @@ rdflib itself is imported only when a query runs, never on the default query pat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -59,7 +59,7 @@ class RdflibEngine:
                         f"parameter '{k}' must be a variable of the query's SELECT clause "
                         "(bound parameters are selected too)"
                     )
-        init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
+        init = {k: t for k, v in prepared.bindings.items() if (t := to_rdflib(v)) is not None}
         try:
             return self._answer(query, init, prepared, budget or Budget(source=prepared.source))
         except (QueryError, UsageError):
@@ -69,20 +69,22 @@ class RdflibEngine:
         except Exception as e:  # rdflib evaluates lazily: errors (a bad REGEX) come while reading rows
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _answer(self, query: object, init: dict[str, object], prepared: parameters.Prepared, budget: Budget) -> Result:
+    def _answer(
+        self, query: object, init: Mapping[str, object], prepared: parameters.Prepared, budget: Budget
+    ) -> Result:
         from ip5graph.rdf.terms import from_rdflib
 
         answer = self.graph.query(query, initBindings=init)  # type: ignore[arg-type]
         if answer.type == "ASK":
             return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
-            triples = [
-                ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in budget.guard(answer.graph)
-            ]
+            assert answer.graph is not None
+            triples = [_triple(s, p, o) for s, p, o in budget.guard(answer.graph)]
             return Result(answer.type, triples=triples, labeller=self.labels)
-        variables = _order_like_query([str(v) for v in answer.vars], prepared.text)
-        index = {str(v): i for i, v in enumerate(answer.vars)}
-        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in budget.guard(answer)]
+        names = [str(v) for v in answer.vars or []]
+        variables = _order_like_query(names, prepared.text)
+        index = {v: i for i, v in enumerate(names)}
+        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in budget.guard(answer)]  # type: ignore[index]
         return Result("SELECT", variables, rows, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -119,6 +121,15 @@ def _refuse_fetching(algebra: object, source: str) -> None:
         graph = str(getattr(clause, "default", None) or getattr(clause, "named", None) or "")
         if getattr(clause, "named", None) is not None or graph != safety.LOADED_GRAPH:
             raise UnsafeQueryError(f"{source}: refused: FROM {graph} is not the loaded graph")
+
+
+def _triple(s: object, p: object, o: object) -> ox.Triple:
+    from ip5graph.rdf.terms import from_rdflib
+
+    subject, predicate, obj = from_rdflib(s), from_rdflib(p), from_rdflib(o)
+    if not isinstance(subject, (ox.NamedNode, ox.BlankNode)) or not isinstance(predicate, ox.NamedNode) or obj is None:
+        raise QueryError(f"the query built something that is not an RDF triple: {s} {p} {o}")
+    return ox.Triple(subject, predicate, obj)
 
 
 def _order_like_query(variables: list[str], text: str) -> list[str]:
