@@ -112,14 +112,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
+    fmt = args.format or ("ttl" if prepared.form in ("CONSTRUCT", "DESCRIBE") else "table")
+    engine = remote or open_graph(data=args.data, engine=args.engine, store="cached")
     # the engine cannot be interrupted inside one step (a sort, a count): past the deadline the
-    # watchdog ends the process with one line
+    # watchdog ends the process with one line. Table and md show labels: looked up with the answer.
     with limits.Watchdog(timeout and timeout + 0.5, str(budget.timed_out())):
-        if remote:
-            result = remote.run(prepared, budget)
-        else:
-            result = open_graph(data=args.data, engine=args.engine, store="cached").run(prepared, budget)
-    fmt = args.format or ("ttl" if result.is_graph else "table")
+        result = engine.run(prepared, budget, with_labels=fmt in ("table", "md"))
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
         width = os.get_terminal_size(sys.stdout.fileno()).columns

@@ -21,8 +21,8 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, prepared: Prepared, budget: Budget | None = None) -> Result:
-        """The answer to one prepared query."""
+    def run(self, prepared: Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer to one prepared query, within the budget; with_labels: carrying its IRIs' display labels."""
         ...
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
 from ip5graph.query import parameters, safety
 from ip5graph.query.limits import Budget
-from ip5graph.query.results import Result
+from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
 
@@ -30,7 +30,12 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def run(self, prepared: parameters.Prepared, budget: Budget | None = None) -> Result:
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
+        result = self._run(prepared, budget or Budget(source=prepared.source))
+        return labelled(result, self.labels) if with_labels else result
+
+    def _run(self, prepared: parameters.Prepared, budget: Budget) -> Result:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
@@ -61,7 +66,7 @@ class RdflibEngine:
                     )
         init = {k: t for k, v in prepared.bindings.items() if (t := to_rdflib(v)) is not None}
         try:
-            return self._answer(query, init, prepared, budget or Budget(source=prepared.source))
+            return self._answer(query, init, prepared, budget)
         except (QueryError, UsageError):
             raise
         except RecursionError:
@@ -76,16 +81,16 @@ class RdflibEngine:
 
         answer = self.graph.query(query, initBindings=init)  # type: ignore[arg-type]
         if answer.type == "ASK":
-            return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
+            return Result("ASK", boolean=bool(answer.askAnswer))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
             assert answer.graph is not None
             triples = [_triple(s, p, o) for s, p, o in budget.guard(answer.graph)]
-            return Result(answer.type, triples=triples, labeller=self.labels)
+            return Result(answer.type, triples=triples)
         names = [str(v) for v in answer.vars or []]
         variables = _order_like_query(names, prepared.text)
         index = {v: i for i, v in enumerate(names)}
         rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in budget.guard(answer)]  # type: ignore[index]
-        return Result("SELECT", variables, rows, labeller=self.labels)
+        return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         from rdflib import URIRef
@@ -121,6 +126,11 @@ def _refuse_fetching(algebra: object, source: str) -> None:
         graph = str(getattr(clause, "default", None) or getattr(clause, "named", None) or "")
         if getattr(clause, "named", None) is not None or graph != safety.LOADED_GRAPH:
             raise UnsafeQueryError(f"{source}: refused: FROM {graph} is not the loaded graph")
+
+
+def triples_of_graph(graph: rdflib.Graph) -> list[ox.Triple]:
+    """The triples of an rdflib Graph as pyoxigraph triples (the one term model)."""
+    return [_triple(s, p, o) for s, p, o in graph]
 
 
 def _triple(s: object, p: object, o: object) -> ox.Triple:
