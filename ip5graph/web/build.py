@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ip5graph.network import analytics, navigation, projection
+from ip5graph.network import analytics, navigation
 from ip5graph.web import layout, overview, paths, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
@@ -109,14 +109,12 @@ class Builder:
             self.progress(self.done, self.total, label)
 
     def run(self) -> SiteReport:
-        loaded = projection.load(self.kg)
-        g = loaded.graph
+        g = self.kg.network().graph
         analytics.annotate_centrality(g, seed=self.seed)
-        triples = self.kg.triples()  # Loaded.store became Loaded.kg (arch2)
+        triples = self.kg.triples()
         self.sd = sd = SiteData(triples, g)
         self.report.entity_pages = dict(sd.pages)
-        engine = self.kg.engine
-        queries = self.run_queries(engine)
+        queries = self.run_queries(self.kg.engine)
         self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 6
         sd.depth = self.depth
         self.write(self.marker, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
@@ -139,7 +137,7 @@ class Builder:
                 self.write(rel, data)
             self.tick(sd.pages[iri])
         for run in queries:
-            self.query_page(engine, run)
+            self.query_page(self.kg.engine, run)
         self.index(queries, downloads)
         self.report.files.sort()
         return self.report
@@ -166,7 +164,7 @@ class Builder:
             self.write(f"downloads/{name}", data)
             made.append((f"downloads/{name}", format_label(fmt), size(len(data))))
             self.tick(name)
-        for fmt in graph_export.GRAPH_FORMATS:
+        for fmt in graph_export.NETWORK_FORMATS:
             for name, data in graph_export.export_graph(self.sd.g, fmt, positions).items():
                 self.write(f"downloads/{name}", data)
                 made.append((f"downloads/{name}", format_label(fmt, name), size(len(data))))
