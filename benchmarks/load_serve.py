@@ -92,6 +92,49 @@ def start_server(port: int) -> tuple[subprocess.Popen[str], str]:
     return proc, url
 
 
+def direct_load(queries: list, clients: int, seconds: float, lock: threading.Lock) -> tuple[list[float], list[str]]:
+    """The same clients against `oxigraph serve-read-only` on the same store, without the front."""
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            process.oxigraph_executable(),
+            "serve-read-only",
+            "--location",
+            str(process.store_location(Inputs.default())),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    latencies: list[float] = []
+    errors: list[str] = []
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        stop_at = time.monotonic() + seconds
+        url = f"http://127.0.0.1:{port}"
+        threads = [
+            threading.Thread(target=client, args=(url, queries, k, stop_at, latencies, errors, lock), daemon=True)
+            for k in range(clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(seconds + 60)
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    return latencies, errors
+
+
 def client(
     url: str,
     queries: list,
@@ -167,6 +210,9 @@ def main() -> int:
             proc.kill()
             code = proc.wait()
 
+    # the same load on `oxigraph serve-read-only` over the same store, with no front: what the front costs
+    direct, direct_errors = direct_load(queries, clients, seconds, lock)
+
     n = len(latencies) + len(errors)
     print(f"ip5graph serve at {url}: {clients} clients for {seconds:g} s, {len(queries)} named queries round-robin")
     print(f"requests      {n}")
@@ -188,6 +234,15 @@ def main() -> int:
                 f"ratios        one client / embedded = {one / base:.1f}x; "
                 f"{clients} clients p50 / embedded = {p50 / base:.1f}x"
             )
+    if latencies and direct:
+        d50 = percentile(direct, 50)
+        print(
+            f"direct        {d50 * 1000:.1f} ms p50 on oxigraph serve-read-only without the front "
+            f"({len(direct)} requests, {len(direct_errors)} errors)"
+        )
+        print(
+            f"front ratio   p50 through ip5graph serve / direct = {percentile(latencies, 50) / d50:.2f}x (target <= 1.10)"
+        )
     print(f"server exit   {code} after SIGINT")
     for e in sorted(set(errors))[:10]:
         print(f"  error: {e}")

@@ -7,6 +7,7 @@ half-written file and files get the mode the user's umask gives (not mkstemp's 0
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,9 +26,20 @@ def current_umask() -> int:
     return mask
 
 
+def refuse_special(path: str | os.PathLike[str]) -> None:
+    """UsageError when path is a device, FIFO or socket: replacing one (as root, /dev/null) is never wanted."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+        raise UsageError(f"{path}: not a regular file or folder; refusing to replace it")
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename: readers never see half a file."""
     target = Path(path)
+    refuse_special(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise MissingFolderError(f"{target}: no such directory: {folder}")

@@ -835,11 +835,14 @@ def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
 
 def test_serve_sets_no_query_timeout_unless_asked():
     """Oxigraph 0.5 holds a sleeping thread per query for the whole --timeout-s (its issue 1874);
-    under the load test a 60 s default brought the server down, so the default is none."""
+    under the load test a 60 s default brought the server down, so the read-only child gets none:
+    the front in front of it enforces `serve --timeout` (see test_front)."""
     from ip5graph.cli.app import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert args.timeout is None
     server = process.Server(Path("/nonexistent"), timeout_s=args.timeout)
     assert "--timeout-s" not in server.command()
-    assert process.Server(Path("/nonexistent"), timeout_s=5).command()[-2:] == ["--timeout-s", "5"]
+    assert "--timeout-s" not in process.Server(Path("/nonexistent"), timeout_s=5).command()
+    writable = process.Server(Path("/nonexistent"), timeout_s=5, read_only=False)
+    assert writable.command()[-2:] == ["--timeout-s", "5"]

@@ -71,8 +71,30 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _ClosedStdout:
+    """Stands for a closed standard output (`ip5graph ... >&-`): writing to it is one clear error."""
+
+    def write(self, _text: object) -> int:
+        raise OSError(9, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError(9, "standard output is closed")
+
+    @property
+    def buffer(self) -> _ClosedStdout:
+        return self
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ip5graph` command; returns the exit code."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     try:
         args_list = sys.argv[1:] if argv is None else list(argv)
         from ip5graph.cli.fast import fast_query_args

@@ -20,6 +20,8 @@ FAST_QUERY_OPTIONS = {
     "--engine": "engine",
     "--width": "width",
     "--data": "data",
+    "--timeout": "timeout",
+    "--max-rows": "max_rows",
 }
 
 
@@ -43,6 +45,8 @@ def fast_query_args(argv: list[str]) -> argparse.Namespace | None:
         "engine": "oxigraph",
         "width": None,
         "data": None,
+        "timeout": None,
+        "max_rows": None,
         "func": cmd_query,
     }
     i = 1

@@ -78,6 +78,12 @@ def _add_query(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="query engine")
     p.add_argument("--width", type=int, default=None, help="cut tables to this many columns")
+    p.add_argument(
+        "--max-rows",
+        default=None,
+        metavar="N",
+        help="fail (exit 1) rather than read an answer of more than N rows or triples (default 1000000; 0: no limit)",
+    )
     data_option(p)
     from ip5graph.cli.serve import add_query_options
 
@@ -102,9 +108,18 @@ def cmd_query(args: argparse.Namespace) -> int:
         prepared = parameters.prepare_text(args.expr, params)
     else:
         prepared = parameters.resolve(args.target, params, names=kg.find_entity)
+    from ip5graph.query import limits
+
+    given = getattr(args, "timeout", None)
+    timeout = limits.seconds(given) if given is not None else limits.QUERY_TIMEOUT
+    rows = getattr(args, "max_rows", None)
+    budget = limits.Budget(timeout, limits.count(rows) if rows is not None else limits.MAX_ROWS, prepared.source)
     fmt = args.format or ("ttl" if prepared.form in ("CONSTRUCT", "DESCRIBE") else "table")
-    # table and md show labels: looked up with the answer, before anything is printed
-    result = (remote or kg).run(prepared, with_labels=fmt in ("table", "md"))
+    engine = remote or kg
+    # the engine cannot be interrupted inside one step (a sort, a count): past the deadline the
+    # watchdog ends the process with one line. Table and md show labels: looked up with the answer.
+    with limits.Watchdog(timeout and timeout + 0.5, str(budget.timed_out())):
+        result = engine.run(prepared, budget, with_labels=fmt in ("table", "md"))
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
         width = os.get_terminal_size(sys.stdout.fileno()).columns

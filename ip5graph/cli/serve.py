@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     from ip5graph.query.engines.remote import RemoteEngine
+    from ip5graph.query.limits import Budget
     from ip5graph.query.parameters import Prepared
     from ip5graph.query.results import Result
     from ip5graph.serve.client import Remote
@@ -59,13 +60,15 @@ def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_gra
         type=float,
         default=None,
         metavar="SECONDS",
-        help="give up on a request after this long (default 60, push 600)",
+        help="stop after this long in all: a local query (default 120), a request to an endpoint "
+        "(default 60, push 600); 0: no limit",
     )
 
 
 def _remote(args: argparse.Namespace, default_timeout: float, default_graphs: list[str] | None = None) -> Remote:
     import urllib.parse
 
+    from ip5graph.query import limits
     from ip5graph.serve import client
 
     r = client.remote(
@@ -74,7 +77,7 @@ def _remote(args: argparse.Namespace, default_timeout: float, default_graphs: li
         store_url=getattr(args, "store_url", None),
         user=args.user,
         password=args.password,
-        timeout=args.timeout if args.timeout is not None else default_timeout,
+        timeout=(limits.seconds(args.timeout) or 1e9) if args.timeout is not None else default_timeout,
         default_graphs=default_graphs or (),
     )
     if r.authorization:
@@ -111,29 +114,43 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="stop a query after this long (default: no limit). Oxigraph 0.5 keeps a sleeping "
-        "thread per query for this long (its issue 1874): under heavy load a long "
-        "timeout exhausts the threads, so keep it to a few seconds",
+        help="answer 503 to a query still running after this long (default 30; 0: no limit); the query is stopped",
+    )
+    p.add_argument(
+        "--max-result-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="answer 507 instead of an answer larger than this (default 64 MiB)",
     )
     data_option(p)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ip5graph.kg.inputs import Inputs
+    from ip5graph.query import limits
     from ip5graph.serve import client, process
+    from ip5graph.serve.front import DEFAULT_MAX_RESULT_BYTES, Limits
 
+    timeout = limits.seconds(args.timeout) if args.timeout is not None else limits.SERVE_TIMEOUT
+    size = limits.count(args.max_result_bytes, "--max-result-bytes") if args.max_result_bytes is not None else None
+    front_limits = Limits(
+        timeout=timeout or 1e9,
+        max_result_bytes=DEFAULT_MAX_RESULT_BYTES if args.max_result_bytes is None else size or 1 << 62,
+    )
     inputs = Inputs.default(args.data)
     server = process.Server(
         process.store_location(inputs),
         args.host,
         args.port,
-        timeout_s=args.timeout,
+        timeout_s=timeout,
         log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
+        limits=front_limits,
     )
-    if not client.is_loopback(args.host):
-        sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
 
     def ready(url: str) -> None:
+        if not client.is_loopback(args.host):
+            sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
         out(f"serving the IP5 graph read-only at {url}/ (SPARQL endpoint: {url}/query); Ctrl-C stops it\n")
         sys.stdout.flush()
 
@@ -235,8 +252,8 @@ class _HintingEngine:
     def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
 
-    def run(self, prepared: Prepared, *, with_labels: bool = True) -> Result:
-        result = self.engine.run(prepared, with_labels=with_labels)
+    def run(self, prepared: Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        result = self.engine.run(prepared, budget, with_labels=with_labels)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
             from ip5graph.serve.push import GRAPH_BASE
 

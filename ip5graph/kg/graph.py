@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ip5graph.network.projection import Loaded
     from ip5graph.query.engines.base import Engine
+    from ip5graph.query.limits import Budget
 
 ENGINES = ("oxigraph", "rdflib")
 # Where the Oxigraph engine keeps the graph. "memory": loaded afresh into memory, the fastest to
@@ -85,10 +86,11 @@ class KnowledgeGraph:
         """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
         return self.run(parameters.resolve(name_or_sparql, params, names=self.find_entity))
 
-    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
-        """Run an already prepared query (see parameters.resolve); with_labels: the result carries
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """Run an already prepared query (see parameters.resolve), within the budget's limits (default:
+        query.limits.QUERY_TIMEOUT between rows and MAX_ROWS rows); with_labels: the result carries
         the display labels of its IRIs (tables show them)."""
-        return self.engine.run(prepared, with_labels=with_labels)
+        return self.engine.run(prepared, budget, with_labels=with_labels)
 
     def triples(self) -> list[ox.Triple]:
         """Every triple of the graph (default graph), from the engine's own copy."""

@@ -1,13 +1,11 @@
 """The files one graph is made of, and their fingerprint: the cache key of the stored graph.
 
 Why a memo of digests: hashing reads every byte, several times the cost of opening the store it
-looks up; a small memo keyed on size, mtime and inode skips files that have not changed.
+looks up; a small memo (kg.snapshot) skips files whose size, mtime, inode and ctime have not changed.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,6 +13,9 @@ import pyoxigraph as ox
 
 from ip5graph.errors import DataError
 from ip5graph.kg import resources
+from ip5graph.kg.snapshot import Snapshot, digest_files, read_file, read_memo, write_memo
+
+__all__ = ["Inputs", "read_file"]
 
 # bump when the layout of the cached store changes
 _STORE_VERSION = b"ip5graph-store-1"
@@ -54,79 +55,24 @@ class Inputs:
             raise DataError(f"{', '.join(map(str, dirs))}: no .ttl files found")
         return cls(tuple(resources.ontology_files() + data))
 
-    def fingerprint(self, memo: Path | None = None) -> str:
-        """A hash of the files' names and bytes: the cache key of the store.
+    def snapshot(self, memo: Path | None = None, keep_bytes: bool = False) -> tuple[str, Snapshot]:
+        """The cache key of the store and the digests (with `keep_bytes`, the bytes) it is made of.
 
         Hashing reads every byte: 0.1 s at 1e6 triples, several times the cost of opening the
         store it looks up. With `memo` (a small text file) each file's digest is remembered under
-        its size, mtime and inode and reused while those are unchanged, only for files that
-        were last modified well before they were hashed (a file changed in the same clock tick
-        as it was hashed keeps its stat, so such files are hashed again every time).
+        its size, mtime, inode and ctime (see kg.snapshot); a build loads exactly the bytes hashed.
         """
-        known = _read_memo(memo) if memo else {}
-        fresh: dict[str, tuple[int, int, int, int, str]] = {}
+        known = read_memo(memo) if memo else {}
+        snap, fresh = digest_files(self.files, known, keep_bytes)
         h = blake2b(_STORE_VERSION, digest_size=16)
         h.update(ox.__version__.encode())
         for path in self.files:
             h.update(b"\0" + path.name.encode() + b"\0")
-            digest = None
-            key = str(path.absolute())
-            try:
-                st = os.stat(path)
-            except OSError:
-                st = None  # read_file below reports it
-            if st is not None:
-                entry = known.get(key)
-                if (
-                    entry
-                    and entry[:3] == (st.st_size, st.st_mtime_ns, st.st_ino)
-                    and st.st_mtime_ns < entry[3] - _RACY_NS
-                ):
-                    digest = entry[4]
-            if digest is None:
-                hashed_at = time.time_ns()
-                digest = blake2b(read_file(path), digest_size=16).hexdigest()
-                if st is not None:
-                    fresh[key] = (st.st_size, st.st_mtime_ns, st.st_ino, hashed_at, digest)
-            h.update(digest.encode())
+            h.update(snap.digests[path].encode())
         if memo and fresh:
-            _write_memo(memo, {**known, **fresh})
-        return h.hexdigest()
+            write_memo(memo, {**known, **fresh})
+        return h.hexdigest(), snap
 
-
-# a file whose mtime is this close to the moment it was hashed is not trusted to its stat
-_RACY_NS = 2_000_000_000
-_MEMO_LINES = 512
-
-
-def _read_memo(memo: Path) -> dict[str, tuple[int, int, int, int, str]]:
-    """size mtime_ns inode hashed_at_ns digest path, one file per line; bad lines are skipped."""
-    out: dict[str, tuple[int, int, int, int, str]] = {}
-    try:
-        text = memo.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return out
-    for line in text.splitlines():
-        parts = line.split(" ", 5)
-        if len(parts) == 6 and all(p.isdigit() for p in parts[:4]):
-            out[parts[5]] = (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]), parts[4])
-    return out
-
-
-def _write_memo(memo: Path, entries: dict[str, tuple[int, int, int, int, str]]) -> None:
-    """Replace the memo atomically; a lost race only means hashing again next time."""
-    from ip5graph.files import atomic_write_text  # only when the memo changes: not on every cold query
-
-    lines = [f"{e[0]} {e[1]} {e[2]} {e[3]} {e[4]} {p}\n" for p, e in entries.items() if "\n" not in p]
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(memo, "".join(lines[-_MEMO_LINES:]))
-    except OSError:
-        pass
-
-
-def read_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    def fingerprint(self, memo: Path | None = None) -> str:
+        """A hash of the files' names and bytes: the cache key of the store."""
+        return self.snapshot(memo)[0]

@@ -168,4 +168,4 @@ def find(name: str, queries: list[NamedQuery] | None = None) -> NamedQuery:
         slugs = difflib.get_close_matches(name, list(by_slug), n=1, cutoff=0.5)
         close = [by_slug[s] for s in slugs]
     hint = f"; did you mean '{close[0]}'?" if close else "; `ip5graph queries` lists them"
-    raise UsageError(f"unknown query '{name}'{hint}")
+    raise UsageError(f"unknown query {name!r}{hint}")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ip5graph.errors import UsageError
+from ip5graph.errors import QueryError, UsageError
 from ip5graph.query.catalogue import NamedQuery, Record, lookup, parse_headers
-from ip5graph.query.safety import check_safe, query_variables
+from ip5graph.query.safety import check, query_variables
 from ip5graph.rdf.namespaces import ID, PREFIXES
 from ip5graph.rdf.terms import Term
 
@@ -177,9 +177,10 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object], names: Names 
                 f"({p.description or _TYPE_HINT[p.type]})"
             )
         bindings[p.name] = convert(p.name, p.type, params[p.name], names)
-    form = check_safe(query.text, str(query.path))
+    checked = check(query.text, str(query.path))
+    form = checked.form
     _no_describe_params(form, bindings)
-    return Prepared(query.text, bindings, str(query.path), form)
+    return Prepared(checked.text, bindings, str(query.path), form)
 
 
 def _no_describe_params(form: str, bindings: Mapping[str, object]) -> None:
@@ -191,15 +192,16 @@ def _no_describe_params(form: str, bindings: Mapping[str, object]) -> None:
 
 def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>") -> Prepared:
     """An ad-hoc query: each parameter must be a variable of the query; types are guessed."""
-    form = check_safe(text, source)
-    variables = set(query_variables(text))
+    checked = check(text, source)
+    form = checked.form
+    variables = set(query_variables(checked.text))
     bindings: dict[str, Term] = {}
     for name, value in params.items():
         if name not in variables:
             raise UsageError(f"parameter '{name}' is not a variable of the query (no ?{name} in it)")
         bindings[name] = convert(name, guess_type(value), value)
     _no_describe_params(form, bindings)
-    return Prepared(text, bindings, source, form)
+    return Prepared(checked.text, bindings, source, form)
 
 
 def resolve(
@@ -212,9 +214,13 @@ def resolve(
     path = Path(target)
     if target.endswith(".rq") or path.is_file():
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except OSError as e:
             raise UsageError(f"{target}: cannot read: {e.strerror or e}") from None
+        except UnicodeDecodeError as e:
+            head = e.object[: e.start]
+            line, col = head.count(b"\n") + 1, e.start - (head.rfind(b"\n") + 1) + 1
+            raise QueryError(f"{target}:{line}:{col}: not UTF-8 text (byte 0x{e.object[e.start]:02x})") from None
         named = parse_headers(path, text)
         if named.params:
             return prepare_named(named, params, names)

@@ -12,6 +12,7 @@ import http.client
 import ipaddress
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ip5graph.errors import Ip5GraphError, UsageError
+from ip5graph.errors import Ip5GraphError, QueryError, UsageError
+from ip5graph.query.limits import MAX_RESPONSE_BYTES, read_bounded
 
 TOKEN_ENV = "IP5GRAPH_TOKEN"
 PASSWORD_ENV = "IP5GRAPH_PASSWORD"
@@ -186,9 +188,13 @@ def request(
         hdrs["Content-Length"] = str(length)
     req = urllib.request.Request(url, data=body, method=method, headers=hdrs)
     where = f"{method} {_describe(url)}"
+    deadline = time.monotonic() + remote_.timeout  # in all: a server trickling its answer cannot outlast it
     try:
         with _opener(url).open(req, timeout=remote_.timeout) as resp:
-            data = resp.read()
+            try:
+                data = read_bounded(resp, MAX_RESPONSE_BYTES, deadline, where)
+            except QueryError as e:
+                raise EndpointError(str(e)) from None
             return Response(resp.status, resp.headers.get("Content-Type", ""), data)
     except urllib.error.HTTPError as e:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from ip5graph.serve.client import EndpointError, hostport, one_line
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve.front import Front, Limits
 
 OXIGRAPH_ENV = "IP5GRAPH_OXIGRAPH"
 DEFAULT_HOST = "127.0.0.1"
@@ -92,6 +94,12 @@ def _child_setup() -> None:
             pass
 
 
+def _free_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def store_location(inputs: Inputs, cache_dir: Path | None = None) -> Path:
     """The directory of the cached store for these inputs, built first when missing.
 
@@ -108,10 +116,12 @@ def store_location(inputs: Inputs, cache_dir: Path | None = None) -> Path:
 
 
 class Server:
-    """An `oxigraph serve-read-only` child process over a store directory.
+    """An `oxigraph serve-read-only` child process over a store directory, behind serve.front.
 
     Read-only is the point: the server answers SPARQL queries and refuses updates and Graph
-    Store writes (HTTP 403), and several readers may share the cached store.
+    Store writes (HTTP 403), and several readers may share the cached store. Read-only, the
+    child listens on a private loopback port and the front (which checks every query, see
+    serve.front) on the public address; writable (for tests of push) the child is public.
     """
 
     def __init__(
@@ -123,8 +133,12 @@ class Server:
         read_only: bool = True,
         timeout_s: float | None = None,
         log: Callable[[str], None] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.location = Path(location)
+        self.front: Front | None = None
+        self.limits = limits
+        self.child_port = port
         self.host = host
         self.port = port
         self.read_only = read_only
@@ -147,10 +161,13 @@ class Server:
             "--location",
             str(self.location),
             "--bind",
-            hostport(self.host, self.port),
+            hostport("127.0.0.1", self.child_port) if self.read_only else hostport(self.host, self.port),
         ]
-        if self.timeout_s:
-            cmd += ["--timeout-s", str(max(1, int(self.timeout_s)))]
+        if self.timeout_s and not self.read_only:
+            cmd += ["--timeout-s", str(max(1, math.ceil(self.timeout_s)))]
+        # read-only, the front enforces the timeout (503) and hangs up on Oxigraph, which stops at
+        # its next write: Oxigraph 0.5's own --timeout-s keeps a sleeping thread per query for the
+        # whole timeout (its issue 1874) and under load exhausts the threads
         return cmd
 
     def _read_stderr(self) -> None:
@@ -175,6 +192,8 @@ class Server:
         if not self.location.is_dir():
             raise EndpointError(f"{self.location}: no store there")
         check_port_free(self.host, self.port)
+        if self.read_only:
+            self.child_port = _free_loopback_port()
         try:
             self.process = subprocess.Popen(
                 self.command(),
@@ -196,6 +215,8 @@ class Server:
                 self._reader.join(timeout=2)
                 raise EndpointError(self._death_message(code))
             if self._listening.is_set() and self._answers():
+                if self.read_only:
+                    self._start_front()
                 return self.url
             time.sleep(0.05)
         self.stop()
@@ -207,9 +228,21 @@ class Server:
             return f"port {self.port} on {self.host} is already in use; stop the other server or choose another --port"
         return f"the Oxigraph server stopped at once: {one_line(last)}"
 
-    def _answers(self) -> bool:
+    def _start_front(self) -> None:
+        from ip5graph.serve.front import Front, Limits
+
+        limits = self.limits or Limits(timeout=self.timeout_s or Limits().timeout)
         try:
-            with socket.create_connection((self.host.strip("[]"), self.port), timeout=1):
+            self.front = Front(self.host, self.port, ("127.0.0.1", self.child_port), limits)
+        except OSError as e:
+            self.stop()
+            raise EndpointError(f"cannot listen on {hostport(self.host, self.port)}: {e.strerror or e}") from None
+        self.front.start()
+
+    def _answers(self) -> bool:
+        host = "127.0.0.1" if self.read_only else self.host.strip("[]")
+        try:
+            with socket.create_connection((host, self.child_port if self.read_only else self.port), timeout=1):
                 return True
         except OSError:
             return False
@@ -219,6 +252,9 @@ class Server:
         proc = self.process
         if proc is None:
             return None
+        if self.front is not None:
+            self.front.stop()
+            self.front = None
         self._stopping = True
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):

@@ -76,12 +76,9 @@ def _triples_of(path: Path) -> set[ox.Triple]:
         data = path.read_bytes()
     except OSError as e:
         raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
-    try:
-        return {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
-    except SyntaxError as e:
-        from ip5graph.kg.load import syntax_message
+    from ip5graph.kg.load import triples
 
-        raise DataError(syntax_message(path, e)) from None
+    return triples(path, data)
 
 
 def _upload(iri: str, files: Sequence[Path], triples: set[ox.Triple]) -> GraphUpload:

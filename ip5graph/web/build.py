@@ -27,6 +27,7 @@ from ip5graph.network import analytics, navigation
 from ip5graph.web import layout, overview, paths, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
+from ip5graph.web.publish import inside
 from ip5graph.web.querypages import param_choices, result_table
 
 
@@ -96,7 +97,7 @@ class Builder:
         self.done = self.total = 0
 
     def write(self, rel: str, data: str | bytes) -> None:
-        path = self.work / rel
+        path = inside(self.work, rel)  # web.paths confines page paths; this guards every write
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8", newline="\n")

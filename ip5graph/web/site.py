@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ip5graph.web.build import INDEX_TOP, VIS_ASSET, Builder, Progress, SiteReport
-from ip5graph.web.publish import MARKER, check_target, swap
+from ip5graph.web.publish import MARKER, check_target, new_build_folder, swap
 
 __all__ = ["INDEX_TOP", "MARKER", "VIS_ASSET", "SiteReport", "build_site"]
 
@@ -33,7 +32,7 @@ def build_site(
     target = Path(out)
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    work = new_build_folder(target)  # also removes what killed builds left
     try:
         report = Builder(kg, work, seed=seed, progress=progress, depth=depth, inline=inline, marker=MARKER).run()
         swap(work, target)

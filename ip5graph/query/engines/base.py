@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from ip5graph.query.limits import Budget
 from ip5graph.query.parameters import Prepared
 from ip5graph.query.results import Result
 
@@ -20,8 +21,8 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, prepared: Prepared, *, with_labels: bool = True) -> Result:
-        """The answer to one prepared query; with_labels: carrying its IRIs' display labels."""
+    def run(self, prepared: Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer to one prepared query, within the budget; with_labels: carrying its IRIs' display labels."""
         ...
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
@@ -24,12 +25,12 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
-        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
-        result = self._run(prepared)
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
+        result = self._run(prepared, budget or Budget(source=prepared.source))
         return labelled(result, self.labels) if with_labels else result
 
-    def _run(self, prepared: parameters.Prepared) -> Result:
+    def _run(self, prepared: parameters.Prepared, budget: Budget) -> Result:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in prepared.bindings.items()
         }
@@ -37,7 +38,7 @@ class OxigraphEngine:
         default_graph = ox.DefaultGraph() if safety.names_loaded_graph(prepared.text) else None
         try:
             answer = self.store.query(prepared.text, substitutions=subs or None, default_graph=default_graph)
-            return self._result(answer, prepared.form)
+            return self._result(answer, prepared.form, budget)
         except SyntaxError as e:
             raise _oxigraph_syntax(prepared, e) from None
         except (OSError, RuntimeError, ValueError) as e:
@@ -45,14 +46,16 @@ class OxigraphEngine:
                 raise _oxigraph_syntax(prepared, e) from None
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _result(self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str) -> Result:
+    def _result(
+        self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str, budget: Budget
+    ) -> Result:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+            rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
             return Result("SELECT", variables, rows)
-        triples = list(answer)  # QueryTriples
+        triples: list[ox.Triple] = budget.collect(answer)  # QueryTriples
         return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

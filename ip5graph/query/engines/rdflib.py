@@ -6,12 +6,13 @@ rdflib itself is imported only when a query runs, never on the default query pat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ip5graph.errors import QueryError, UsageError
+from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
@@ -29,24 +30,30 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
-        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
-        result = self._run(prepared)
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
+        result = self._run(prepared, budget or Budget(source=prepared.source))
         return labelled(result, self.labels) if with_labels else result
 
-    def _run(self, prepared: parameters.Prepared) -> Result:
+    def _run(self, prepared: parameters.Prepared, budget: Budget) -> Result:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
-        from ip5graph.rdf.terms import from_rdflib, to_rdflib
+        from ip5graph.rdf.terms import to_rdflib
 
         rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph from the web
+        from ip5graph.kg.load import quiet_ill_typed
+
+        quiet_ill_typed()
         try:
             query = rsparql.prepareQuery(prepared.text)
         except ParseException as e:
             raise safety.syntax_error(prepared.source, e.msg, e.lineno, e.col) from None
+        except RecursionError:
+            raise safety.syntax_error(prepared.source, "nested too deeply for the rdflib engine", None, None) from None
         except Exception as e:  # rdflib raises plain Exceptions for some semantic errors
             raise safety.syntax_error(prepared.source, str(e), None, None) from None
+        _refuse_fetching(query.algebra, prepared.source)
         if safety.names_loaded_graph(prepared.text):
             query.algebra["datasetClause"] = None
         projected = [str(v) for v in (query.algebra.get("PV") or [])]
@@ -59,19 +66,30 @@ class RdflibEngine:
                     )
         init = {k: t for k, v in prepared.bindings.items() if (t := to_rdflib(v)) is not None}
         try:
-            answer = self.graph.query(query, initBindings=init)
-        except Exception as e:
+            return self._answer(query, init, prepared, budget)
+        except (QueryError, UsageError):
+            raise
+        except RecursionError:
+            raise QueryError(f"{prepared.source}: query failed: nested too deeply for the rdflib engine") from None
+        except Exception as e:  # rdflib evaluates lazily: errors (a bad REGEX) come while reading rows
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
+
+    def _answer(
+        self, query: object, init: Mapping[str, object], prepared: parameters.Prepared, budget: Budget
+    ) -> Result:
+        from ip5graph.rdf.terms import from_rdflib
+
+        answer = self.graph.query(query, initBindings=init)  # type: ignore[arg-type]
         if answer.type == "ASK":
             return Result("ASK", boolean=bool(answer.askAnswer))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
             assert answer.graph is not None
-            triples = [_triple(s, p, o) for s, p, o in answer.graph]
+            triples = [_triple(s, p, o) for s, p, o in budget.guard(answer.graph)]
             return Result(answer.type, triples=triples)
         names = [str(v) for v in answer.vars or []]
         variables = _order_like_query(names, prepared.text)
         index = {v: i for i, v in enumerate(names)}
-        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]  # type: ignore[index]
+        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in budget.guard(answer)]  # type: ignore[index]
         return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -88,6 +106,26 @@ class RdflibEngine:
             if label is not None:
                 out[iri] = label
         return out
+
+
+def _refuse_fetching(algebra: object, source: str) -> None:
+    """Second line of defence, on rdflib's own parse: no SERVICE anywhere, no dataset but the loaded graph.
+
+    safety.check already refused these in the text; this makes the engine's reading agree or stop.
+    """
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            raise UnsafeQueryError(f"{source}: refused: SERVICE would call a remote endpoint")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    for clause in getattr(algebra, "get", lambda _k: None)("datasetClause") or []:
+        graph = str(getattr(clause, "default", None) or getattr(clause, "named", None) or "")
+        if getattr(clause, "named", None) is not None or graph != safety.LOADED_GRAPH:
+            raise UnsafeQueryError(f"{source}: refused: FROM {graph} is not the loaded graph")
 
 
 def triples_of_graph(graph: rdflib.Graph) -> list[ox.Triple]:

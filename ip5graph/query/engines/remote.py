@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
+from ip5graph.query.limits import Budget
 from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.serve.client import GRAPH_ACCEPT, SELECT_ACCEPT, EndpointError, Remote, Response, one_line, post_query
@@ -122,12 +123,12 @@ class RemoteEngine:
     def _post(self, text: str, accept: str) -> Response:
         return post_query(self.remote, text, accept, self.remote.default_graphs)
 
-    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
-        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
-        result = self._run(prepared)
+    def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
+        """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
+        result = self._run(prepared, budget or Budget(source=prepared.source))
         return labelled(result, self.labels) if with_labels else result
 
-    def _run(self, prepared: parameters.Prepared) -> Result:
+    def _run(self, prepared: parameters.Prepared, budget: Budget) -> Result:
         text = bind_text(prepared.text, prepared.bindings, prepared.source)
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
         try:
@@ -140,7 +141,7 @@ class RemoteEngine:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer))
         variables = [v.value for v in answer.variables]
-        rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+        rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
         return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
