@@ -106,8 +106,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format in ("graphml", "gexf", "csv"):
         from ip5graph.kg.graph import open as open_graph
         from ip5graph.network.export import export_network
+        from ip5graph.web.layout import layout
 
-        files = export_network(open_graph(data=args.data), args.format, args.output)
+        files = export_network(open_graph(data=args.data), args.format, args.output, layout)
         if args.output is None:
             out_bytes(next(iter(files.values())))
         return 0

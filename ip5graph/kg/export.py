@@ -1,4 +1,4 @@
-"""Whole-graph exports: Turtle, N-Triples, JSON-LD, RDF/XML, and TriG with one graph per source.
+"""Whole-graph exports: Turtle, N-Triples, JSON-LD, RDF/XML, and TriG with each triple in its sources' graph.
 
 Why pyoxigraph and not rdflib: it writes every one of these formats, quickly, and with the triples
 sorted first its output is byte-identical for the same input.
@@ -22,13 +22,18 @@ FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 ONTOLOGY_GRAPH = "https://w3id.org/ip5graph/graph/ontology"
+SOURCES_GRAPH = "https://w3id.org/ip5graph/graph/sources/"  # + s12+s40: what several sources state together
 
 
 def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
-    """Each triple in the named graph of each source of its subject.
+    """Each triple in exactly one named graph: the graph of the source(s) that state it.
 
-    A source node's own triples go in its own graph; triples of subjects without a source
-    (the ontology and vocabularies) go in the graph <https://w3id.org/ip5graph/graph/ontology>.
+    Stated by one source: that source's own IRI as the graph. By several: one graph named for all
+    of them, <https://w3id.org/ip5graph/graph/sources/s12+s40> (local names, sorted). A source
+    node's own description goes in its own graph; subjects without a source (the ontology and
+    vocabularies) go in <https://w3id.org/ip5graph/graph/ontology>. No triple is in two graphs, so
+    a store whose default graph is the union of the named graphs shows each triple once.
+    Who states a triple is read from the dcterms:source of its subject.
     """
     sources: dict[object, set[str]] = {}
     is_source = set()
@@ -37,15 +42,24 @@ def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
             sources.setdefault(t.subject, set()).add(t.object.value)
         elif t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source"):
             is_source.add(t.subject)
+    names: dict[frozenset[str], ox.NamedNode] = {}
     quads = []
     for t in triples:
         if t.subject in is_source and isinstance(t.subject, ox.NamedNode):
-            graphs = {t.subject.value}
+            graph = t.subject
         else:
-            graphs = sources.get(t.subject) or {ONTOLOGY_GRAPH}
-        for g in graphs:
-            quads.append(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)))
+            key = frozenset(sources.get(t.subject, ()))
+            graph = names.get(key) or names.setdefault(key, _graph_of(key))
+        quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     return quads
+
+
+def _graph_of(stated_by: frozenset[str]) -> ox.NamedNode:
+    if not stated_by:
+        return ox.NamedNode(ONTOLOGY_GRAPH)
+    if len(stated_by) == 1:
+        return ox.NamedNode(next(iter(stated_by)))
+    return ox.NamedNode(SOURCES_GRAPH + "+".join(sorted(iri.rstrip("/").rsplit("/", 1)[-1] for iri in stated_by)))
 
 
 def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:
