@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 import virtuoso_server
+from qhelpers import run_cli
+
+import ip5graph
+from ip5graph.kg.inputs import Inputs
+from ip5graph.query import catalogue, parameters
+from ip5graph.query.engines import remote
+from ip5graph.serve import client, push
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,6 +29,7 @@ pytestmark = [
 ]
 
 USER, PASSWORD = "ip5writer", "pw-for-a-throwaway-db"
+QUERIES = catalogue.catalogue()
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +41,12 @@ def virtuoso(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def local():
+    """The embedded engine over the bundled graph: the answers Virtuoso must give."""
+    return ip5graph.open()
 
 
 def _opener(digest_for: str | None = None) -> urllib.request.OpenerDirector:
@@ -94,3 +109,95 @@ def test_graph_store_writes_need_digest_login(virtuoso):
         assert resp.status in (200, 201, 204)
     got = _ask_form(virtuoso.sparql, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }")
     assert got["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+# ---------------------------------------------------------------- ip5graph against it
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso):
+    """`ip5graph push` of the bundled graph, logging in with Digest on Virtuoso's Graph Store."""
+    proc = run_cli(
+        "push",
+        "--query-url",
+        virtuoso.sparql,
+        "--store-url",
+        virtuoso.store_auth,
+        "--user",
+        USER,
+        env={client.PASSWORD_ENV: PASSWORD},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_push_writes_every_graph_and_verifies_the_counts(virtuoso, pushed):
+    uploads = push.plan_push(list(Inputs.default().files))
+    assert (
+        f"pushed {sum(u.triples for u in uploads)} triples in {len(uploads)} graphs; counts verified" in pushed.stdout
+    )
+    for upload in uploads:  # counted again here, by the test, over the anonymous endpoint
+        got = _ask_form(virtuoso.sparql, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{upload.iri}> {{ ?s ?p ?o }} }}")
+        assert int(got["results"]["bindings"][0]["n"]["value"]) == upload.triples, upload.iri
+
+
+def _rows(result) -> list:
+    if result.form == "ASK":
+        return [result.boolean]
+    if result.is_graph:
+        return sorted(map(str, result.triples))
+    return [result.variables, *[tuple(map(str, (t if t is not None else "" for t in row))) for row in result.rows]]
+
+
+KNOWN = {
+    "05-heads-on-date": "SUBSTR with an unbound length inside || (Virtuoso error SR008); rewritten in another branch"
+}  # query name -> why it still differs on Virtuoso (strict: an answer that comes right fails the test)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(q, marks=pytest.mark.xfail(reason=KNOWN[q.name], strict=True)) if q.name in KNOWN else q
+        for q in QUERIES
+    ],
+    ids=[q.name for q in QUERIES],
+)
+def test_every_named_query_gives_the_embedded_answer(virtuoso, pushed, local, query):
+    """Same rows in the same order (the ORDER BYs are total), booleans read as true/false."""
+    engine = remote.RemoteEngine(client.remote(query_url=virtuoso.sparql, timeout=120))
+    prepared = parameters.prepare_named(query, query.example_bindings())
+    expected = local.run(prepared)
+    got = engine.run(prepared)
+    assert len(expected) > 0
+    assert _rows(got) == _rows(expected)
+
+
+def test_queries_go_form_encoded_without_waiting_for_the_timeout(virtuoso, pushed):
+    """Virtuoso never answers a direct POST: the probe finds that out in PROBE_TIMEOUT, not --timeout."""
+    r = client.remote(query_url=virtuoso.sparql, timeout=600)
+    done = threading.Event()
+    answer = {}
+
+    def ask():
+        answer["n"] = remote.RemoteEngine(r).run(
+            parameters.prepare_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {})
+        )
+        done.set()
+
+    threading.Thread(target=ask, daemon=True).start()
+    assert done.wait(60), "the query waited for the 600 s timeout"
+    assert r.session.query_method == "form"
+    assert int(answer["n"].rows[0][0].value) > 0
+
+
+def test_query_command_with_digest_login(virtuoso, pushed):
+    """`ip5graph query --query-url .../sparql-auth --user` prints what the embedded engine prints."""
+    args = ["query", "04-office-heads", "--param", "office=office:jpo", "--format", "csv"]
+    remote_run = run_cli(
+        *args, "--query-url", virtuoso.sparql_auth, "--user", USER, env={client.PASSWORD_ENV: PASSWORD}
+    )
+    assert remote_run.returncode == 0, remote_run.stderr
+    assert remote_run.stdout == run_cli(*args).stdout
+    assert "false" in remote_run.stdout and ",0," not in remote_run.stdout  # acting: Virtuoso's 0 read as false
+    wrong = run_cli(*args, "--query-url", virtuoso.sparql_auth, "--user", USER, env={client.PASSWORD_ENV: "wrong"})
+    assert wrong.returncode == 1 and "HTTP 401" in wrong.stderr and "Traceback" not in wrong.stderr

@@ -11,7 +11,7 @@ streamed upload no longer has, and it would follow a redirect with the login.
 from __future__ import annotations
 
 import base64
-import http.client
+import email.message
 import threading
 import urllib.request
 from dataclasses import dataclass, field
@@ -40,14 +40,14 @@ class _OneLogin(urllib.request.HTTPPasswordMgr):
         return self.login.user, self.login.password
 
 
-def digest_challenge(headers: http.client.HTTPMessage | None) -> dict[str, str] | None:
+def digest_challenge(headers: email.message.Message | None) -> dict[str, str] | None:
     """The parameters of a `WWW-Authenticate: Digest ...` challenge, or None when there is none."""
     if headers is None:
         return None
     for value in headers.get_all("WWW-Authenticate") or []:
         scheme, _, rest = value.strip().partition(" ")
         if scheme.lower() == "digest":
-            return urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+            return urllib.request.parse_keqv_list([x for x in urllib.request.parse_http_list(rest) if x])
     return None
 
 
