@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from ip5graph.network import analytics, navigation, paths, projection
-from ip5graph.web import layout, render, timeline
+from ip5graph.web import layout, ontology, render, timeline
 from ip5graph.web.publish import MARKER, check_target, swap
 
 PAGE_KINDS = ("office", "meeting", "person")
@@ -178,7 +178,7 @@ class _Builder:
         self.g = g
         self.pages = entity_pages(g)
         queries = self._run_queries(OxigraphEngine(store))
-        self.total = 4 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
+        self.total = 5 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
         self._write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         if not self.inline:
             self._write(VIS_ASSET, render.vis_network_js())
@@ -198,6 +198,13 @@ class _Builder:
             title="Timeline: heads meetings and the heads of each office",
             positions=pos,
             extra="<h2>Timeline</h2>" + timeline.timeline_svg(g),
+        )
+        self._page(
+            "ontology.html",
+            ontology.class_graph(store),
+            title="The IP5 ontology: classes and properties",
+            subtitle="Every term with its label, comment, domain and range, as ontology/*.ttl states them",
+            extra=ontology.terms_html(store),
         )
         for v, rel in self.pages.items():
             self._entity_page(v, rel)
@@ -326,6 +333,7 @@ class _Builder:
             "<section><h2>Views</h2><ul>",
             f'<li><a href="overview.html">The whole graph</a> ({len(g)} entities, {g.number_of_edges()} links)</li>',
             '<li><a href="timeline.html">Timeline</a> of the heads meetings and of the heads of each office</li>',
+            '<li><a href="ontology.html">The ontology</a>: its classes and properties, documented</li>',
             "</ul><p>The graph above shows the most central entities (betweenness). Every office, meeting and "
             "person has its own page with its neighbourhood; click a node, then &quot;Open its page&quot;.</p>"
             "</section>",
