@@ -150,3 +150,13 @@ def terms_html(store: Any) -> str:
         parts.append("</tbody></table>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def page(store: Any) -> dict[str, Any]:
+    """The site page's drawing, title, subtitle and tables (the keyword arguments of the site's _page)."""
+    return {
+        "sub": class_graph(store),
+        "title": "The IP5 ontology: classes and properties",
+        "subtitle": "Every term with its label, comment, domain and range, as ontology/*.ttl states them",
+        "extra": terms_html(store),
+    }

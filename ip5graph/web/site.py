@@ -199,13 +199,7 @@ class _Builder:
             positions=pos,
             extra="<h2>Timeline</h2>" + timeline.timeline_svg(g),
         )
-        self._page(
-            "ontology.html",
-            ontology.class_graph(store),
-            title="The IP5 ontology: classes and properties",
-            subtitle="Every term with its label, comment, domain and range, as ontology/*.ttl states them",
-            extra=ontology.terms_html(store),
-        )
+        self._page("ontology.html", **ontology.page(store))
         for v, rel in self.pages.items():
             self._entity_page(v, rel)
         for q in queries:
