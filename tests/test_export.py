@@ -85,3 +85,34 @@ def test_cli_export_to_file_and_stdout(tmp_path: Path, capsysbinary: pytest.Capt
     text = capsysbinary.readouterr().out.decode()
     assert "@prefix ip5: <https://w3id.org/ip5graph/ontology#>" in text
     assert len({q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)}) > 800
+
+
+STATEMENTS = """
+@prefix ip5: <https://w3id.org/ip5graph/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix source: <https://w3id.org/ip5graph/id/source/> .
+@prefix tenure: <https://w3id.org/ip5graph/id/tenure/> .
+@prefix person: <https://w3id.org/ip5graph/id/person/> .
+@prefix statement: <https://w3id.org/ip5graph/id/statement/> .
+source:s1 a ip5:Source .
+source:s2 a ip5:Source .
+tenure:t ip5:holder person:p ; ip5:acting false ; ip5:title "Commissioner" ; dcterms:source source:s1 .
+statement:t-holder a ip5:Statement ; ip5:statementSubject tenure:t ; ip5:statementProperty ip5:holder ;
+    ip5:statementValue person:p ; ip5:statedIn source:s1, source:s2 .
+statement:t-acting a ip5:Statement ; ip5:statementSubject tenure:t ; ip5:statementProperty ip5:acting ;
+    ip5:statementValue false ; ip5:inferred true ; ip5:inferredFrom source:s2 .
+"""
+
+
+def test_trig_follows_statement_records() -> None:
+    """Each fact in the graph of the sources its statement record names; the record with it; else the subject's."""
+    triples = [q.triple for q in ox.parse(STATEMENTS.encode(), format=ox.RdfFormat.TURTLE)]
+    graph_of = {
+        (q.subject.value.rsplit("/", 1)[-1], q.predicate.value.rsplit("#", 1)[-1]): q.graph_name.value
+        for q in ox.parse(export_text(triples, "trig"), format=ox.RdfFormat.TRIG)
+    }
+    assert graph_of[("t", "holder")] == SOURCES_GRAPH + "s1+s2"  # stated by both
+    assert graph_of[("t", "acting")] == ID + "source/s2"  # inferred from s2 only
+    assert graph_of[("t", "title")] == ID + "source/s1"  # no record: the subject's dcterms:source
+    assert graph_of[("t-holder", "statedIn")] == SOURCES_GRAPH + "s1+s2"  # the record beside its fact
+    assert graph_of[("s1", "type")] == ID + "source/s1"

@@ -23,6 +23,38 @@ FORMATS = {
 }
 ONTOLOGY_GRAPH = "https://w3id.org/ip5graph/graph/ontology"
 SOURCES_GRAPH = "https://w3id.org/ip5graph/graph/sources/"  # + s12+s40: what several sources state together
+STATED_IN, INFERRED_FROM = IP5 + "statedIn", IP5 + "inferredFrom"
+_RECORD_PARTS = {IP5 + "statementSubject": "s", IP5 + "statementProperty": "p", IP5 + "statementValue": "o"}
+
+
+def stated_by(triples: list[ox.Triple]) -> dict[object, set[str]]:
+    """Triple (or, for a subject's own description, the subject) -> the IRIs of the sources behind it.
+
+    Statement records (ip5:Statement: statementSubject/Property/Value, statedIn, or inferredFrom
+    for an inference) give each fact triple its own sources, and a record's own triples those of
+    the record. Where there is no record, the subject's dcterms:source stands for all its triples.
+    """
+    records: dict[object, dict[str, object]] = {}
+    by_subject: dict[object, set[str]] = {}
+    for t in triples:
+        p = t.predicate.value
+        if p in _RECORD_PARTS:
+            records.setdefault(t.subject, {})[_RECORD_PARTS[p]] = t.object
+        elif p in (STATED_IN, INFERRED_FROM) and isinstance(t.object, ox.NamedNode):
+            rec = records.setdefault(t.subject, {})
+            rec.setdefault("sources", set()).add(t.object.value)  # type: ignore[union-attr]
+        elif p == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
+            by_subject.setdefault(t.subject, set()).add(t.object.value)
+    out: dict[object, set[str]] = dict(by_subject)
+    for node, rec in records.items():
+        srcs = rec.get("sources")
+        if not isinstance(srcs, set):
+            continue
+        out.setdefault(node, set()).update(srcs)  # the record's own triples
+        if {"s", "p", "o"} <= rec.keys():
+            fact = ox.Triple(rec["s"], rec["p"], rec["o"])  # type: ignore[arg-type]
+            out.setdefault(fact, set()).update(srcs)
+    return out
 
 
 def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
@@ -30,25 +62,22 @@ def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
 
     Stated by one source: that source's own IRI as the graph. By several: one graph named for all
     of them, <https://w3id.org/ip5graph/graph/sources/s12+s40> (local names, sorted). A source
-    node's own description goes in its own graph; subjects without a source (the ontology and
-    vocabularies) go in <https://w3id.org/ip5graph/graph/ontology>. No triple is in two graphs, so
-    a store whose default graph is the union of the named graphs shows each triple once.
-    Who states a triple is read from the dcterms:source of its subject.
+    node's own description goes in its own graph; triples no source stands behind (the ontology
+    and vocabularies) go in <https://w3id.org/ip5graph/graph/ontology>. No triple is in two
+    graphs, so a store whose default graph is the union of the named graphs shows each triple once.
+    Who states a triple: its statement records, else its subject's dcterms:source (stated_by).
     """
-    sources: dict[object, set[str]] = {}
-    is_source = set()
-    for t in triples:
-        if t.predicate.value == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
-            sources.setdefault(t.subject, set()).add(t.object.value)
-        elif t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source"):
-            is_source.add(t.subject)
+    sources = stated_by(triples)
+    is_source = {
+        t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source")
+    }
     names: dict[frozenset[str], ox.NamedNode] = {}
     quads = []
     for t in triples:
         if t.subject in is_source and isinstance(t.subject, ox.NamedNode):
             graph = t.subject
         else:
-            key = frozenset(sources.get(t.subject, ()))
+            key = frozenset(sources.get(t) or sources.get(t.subject) or ())
             graph = names.get(key) or names.setdefault(key, _graph_of(key))
         quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     return quads
