@@ -1,7 +1,7 @@
 """ip5graph against Virtuoso 7.2.5 as Debian ships it: push, remote queries, and the server's quirks.
 
-Skipped when virtuoso-t is not installed (.ci/run installs virtuoso-opensource). One server per
-test session, on loopback, over a throwaway database; stopped at the end even when a test fails.
+Skipped when virtuoso-t is not installed (.ci/run installs virtuoso-opensource). One server for
+this module, on loopback, over a throwaway database; stopped at the end even when a test fails.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ip5graph.query.engines import remote
 from ip5graph.serve import client, push
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.long,  # about a minute: in `pytest -m long`, which .ci/run runs
     pytest.mark.skipif(not virtuoso_server.installed(), reason="virtuoso-opensource is not installed"),
 ]
 
@@ -149,6 +149,12 @@ def _rows(result) -> list:
     return [result.variables, *[tuple(map(str, (t if t is not None else "" for t in row))) for row in result.rows]]
 
 
+@pytest.fixture(scope="module")
+def engine(virtuoso, pushed):
+    """One remote engine for all the queries (it finds out once how Virtuoso takes them)."""
+    return remote.RemoteEngine(client.remote(query_url=virtuoso.sparql, timeout=120))
+
+
 KNOWN = {
     "05-heads-on-date": "SUBSTR with an unbound length inside || (Virtuoso error SR008); rewritten in another branch"
 }  # query name -> why it still differs on Virtuoso (strict: an answer that comes right fails the test)
@@ -162,9 +168,8 @@ KNOWN = {
     ],
     ids=[q.name for q in QUERIES],
 )
-def test_every_named_query_gives_the_embedded_answer(virtuoso, pushed, local, query):
+def test_every_named_query_gives_the_embedded_answer(engine, local, query):
     """Same rows in the same order (the ORDER BYs are total), booleans read as true/false."""
-    engine = remote.RemoteEngine(client.remote(query_url=virtuoso.sparql, timeout=120))
     prepared = parameters.prepare_named(query, query.example_bindings())
     expected = local.run(prepared)
     got = engine.run(prepared)
