@@ -7,6 +7,7 @@ sorted first its output is byte-identical for the same input.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -34,26 +35,23 @@ def stated_by(triples: list[ox.Triple]) -> dict[object, set[str]]:
     for an inference) give each fact triple its own sources, and a record's own triples those of
     the record. Where there is no record, the subject's dcterms:source stands for all its triples.
     """
-    records: dict[object, dict[str, object]] = {}
+    parts: dict[object, dict[str, Any]] = {}  # statement record -> {"s", "p", "o": the fact's terms}
+    record_sources: dict[object, set[str]] = {}
     by_subject: dict[object, set[str]] = {}
     for t in triples:
         p = t.predicate.value
         if p in _RECORD_PARTS:
-            records.setdefault(t.subject, {})[_RECORD_PARTS[p]] = t.object
+            parts.setdefault(t.subject, {})[_RECORD_PARTS[p]] = t.object
         elif p in (STATED_IN, INFERRED_FROM) and isinstance(t.object, ox.NamedNode):
-            rec = records.setdefault(t.subject, {})
-            rec.setdefault("sources", set()).add(t.object.value)  # type: ignore[union-attr]
+            record_sources.setdefault(t.subject, set()).add(t.object.value)
         elif p == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
             by_subject.setdefault(t.subject, set()).add(t.object.value)
     out: dict[object, set[str]] = dict(by_subject)
-    for node, rec in records.items():
-        srcs = rec.get("sources")
-        if not isinstance(srcs, set):
-            continue
+    for node, srcs in record_sources.items():
         out.setdefault(node, set()).update(srcs)  # the record's own triples
-        if {"s", "p", "o"} <= rec.keys():
-            fact = ox.Triple(rec["s"], rec["p"], rec["o"])  # type: ignore[arg-type]
-            out.setdefault(fact, set()).update(srcs)
+        fact = parts.get(node, {})
+        if {"s", "p", "o"} <= fact.keys():
+            out.setdefault(ox.Triple(fact["s"], fact["p"], fact["o"]), set()).update(srcs)
     return out
 
 

@@ -218,7 +218,7 @@ def request(
         if length is not None:
             hdrs["Content-Length"] = str(length)
         data = body() if callable(body) else body
-        req = urllib.request.Request(url, data=data, method=method, headers=hdrs)  # type: ignore[arg-type]
+        req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
         value = (
             session.digest(login, req)
             if mode == "digest" and login is not None
