@@ -32,10 +32,9 @@ from ip5graph.network.analytics import annotate_centrality
 from ip5graph.network.navigation import iter_edges_sorted, sources_of
 from ip5graph.network.paths import base_key
 from ip5graph.network.projection import load
-from ip5graph.network.vocabulary import DATE_PROPERTIES, class_order, class_styles, humanize, local_name
+from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, local_name
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
-LANGS = ("en", "ja", "zh", "ko")
 DEFAULT_COLOUR = "#888888"
 Positions = Mapping[str, tuple[float, float]]
 Colours = Mapping[str, str]  # class IRI -> "#rrggbb"
