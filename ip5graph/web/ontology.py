@@ -114,9 +114,24 @@ def class_graph(store: Any) -> nx.MultiDiGraph:
 def terms_html(store: Any) -> str:
     """The header (the ontology's own annotations) and one table per kind of term, escaped."""
     esc = html.escape
+    labels: dict[str, str] = dict(
+        (row[0], row[1])
+        for row in _values(
+            store,
+            f"SELECT ?t (MIN(STR(?l)) AS ?label) WHERE {{ ?t <{RDFS}label> ?l "
+            "FILTER(isIRI(?t) && LANGMATCHES(LANG(?l), 'en')) } GROUP BY ?t",
+        )
+    )
+
+    def named(iri: str) -> str:
+        """A term as a reader sees it: its label (or local name), then its prefixed name."""
+        if not iri.startswith(("http://", "https://")):
+            return esc(iri)
+        name = labels.get(iri) or iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return f"{esc(name)} <code>{esc(short(iri))}</code>"
 
     def cell(values: list[str]) -> str:
-        return "<br>".join(esc(short(v)) for v in values)
+        return "<br>".join(named(v) for v in values)
 
     parts = ['<section id="ontology"><h2>The ontology</h2>']
     current = None
@@ -142,7 +157,7 @@ def terms_html(store: Any) -> str:
         for iri, info in terms.items():
             broader = info.get("subClassOf", []) + info.get("subPropertyOf", [])
             parts.append(
-                f'<tr id="{esc(short(iri), quote=True)}"><td><code>{esc(short(iri))}</code></td>'
+                f'<tr id="{esc(short(iri), quote=True)}"><td>{named(iri)}</td>'
                 f"<td>{cell(info.get('label', []))}</td><td>{esc(' '.join(info.get('comment', [])))}</td>"
                 f"<td>{cell(info.get('domain', []))}</td><td>{cell(info.get('range', []))}</td>"
                 f"<td>{cell(broader)}</td><td>{cell(info.get('isDefinedBy', []))}</td></tr>"
