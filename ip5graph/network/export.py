@@ -20,7 +20,7 @@ import io
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,10 @@ from ip5graph.files import atomic_write_bytes
 from ip5graph.network.analytics import annotate_centrality
 from ip5graph.network.navigation import iter_edges_sorted, sources_of
 from ip5graph.network.paths import base_key
-from ip5graph.network.projection import load
 from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, local_name
 
-GRAPH_FORMATS = ("graphml", "gexf", "csv")
+# the network (not RDF) formats; query.formats.GRAPH_FORMATS are those of CONSTRUCT/DESCRIBE results
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
 DEFAULT_COLOUR = "#888888"
 Positions = Mapping[str, tuple[float, float]]
 Colours = Mapping[str, str]  # class IRI -> "#rrggbb"
@@ -255,11 +255,12 @@ def export_graph(
 ) -> dict[str, bytes]:
     """File name -> bytes for one format (csv gives two files: nodes.csv and edges.csv).
 
-    `positions` (screen coordinates, y down, as the HTML view's layout gives them) and `colours`
-    (class IRI -> "#rrggbb"; default: the network's class styles) come from the caller.
+    `positions` (screen coordinates, y down, as the views' layout gives them) and `colours` (class
+    IRI -> "#rrggbb"; default: the network's class styles) come from the caller: network does not
+    reach downstream into web for them.
     """
-    if fmt not in GRAPH_FORMATS:
-        raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")
+    if fmt not in NETWORK_FORMATS:
+        raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(NETWORK_FORMATS)}")
     colours = class_colours(g) if colours is None else colours
     if fmt == "graphml":
         return {"ip5graph.graphml": to_graphml(g, positions, colours)}
@@ -270,18 +271,20 @@ def export_graph(
 
 
 def export_network(
-    kg: Any, fmt: str, output: str | os.PathLike[str] | None, layout: Callable[[nx.MultiDiGraph], Positions]
+    g: nx.MultiDiGraph,
+    fmt: str,
+    output: str | os.PathLike[str] | None,
+    positions: Mapping[str, tuple[float, float]],
 ) -> dict[str, bytes]:
-    """GraphML/GEXF/CSV of the network, placed by `layout` (the caller's: the whole-graph view's).
+    """GraphML/GEXF/CSV of a projected network (KnowledgeGraph.network) with the given positions.
 
     Returns file name -> bytes; with `output` the files are written (atomically): a file for
     graphml/gexf, a folder holding nodes.csv and edges.csv for csv.
     """
     if fmt == "csv" and output is None:
         raise UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")
-    loaded = load(kg)
-    annotate_centrality(loaded.graph)
-    files = export_graph(loaded.graph, fmt, layout(loaded.graph))
+    annotate_centrality(g)
+    files = export_graph(g, fmt, positions)
     if output is not None:
         out = Path(output)
         if fmt == "csv":

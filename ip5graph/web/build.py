@@ -23,7 +23,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ip5graph.network import analytics, navigation, projection
+from ip5graph.network import analytics, navigation
 from ip5graph.web import layout, ontology, overview, paths, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
@@ -110,17 +110,12 @@ class Builder:
             self.progress(self.done, self.total, label)
 
     def run(self) -> SiteReport:
-        from ip5graph.kg.export import triples_of
-        from ip5graph.query.engines.oxigraph import OxigraphEngine
-
-        loaded = projection.load(self.kg)
-        g, store = loaded.graph, loaded.store
+        g = self.kg.network().graph
         analytics.annotate_centrality(g, seed=self.seed)
-        triples = triples_of(store)
+        triples = self.kg.triples()
         self.sd = sd = SiteData(triples, g)
         self.report.entity_pages = dict(sd.pages)
-        engine = OxigraphEngine(store)
-        queries = self.run_queries(engine)
+        queries = self.run_queries(self.kg.engine)
         self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 7
         sd.depth = self.depth
         self.write(self.marker, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
@@ -136,7 +131,7 @@ class Builder:
         downloads = self.downloads(triples, positions)
         self.overview()
         self.timeline()
-        self.ontology_page(store)
+        self.ontology_page(triples)
         ask_link = workbench_ask_link()
         for iri in sd.entities:
             ask = ask_link(iri, paths.root_of(sd.pages[iri])) if ask_link else ""
@@ -144,7 +139,7 @@ class Builder:
                 self.write(rel, data)
             self.tick(sd.pages[iri])
         for run in queries:
-            self.query_page(engine, run)
+            self.query_page(self.kg.engine, run)
         self.index(queries, downloads)
         self.report.files.sort()
         return self.report
@@ -171,7 +166,7 @@ class Builder:
             self.write(f"downloads/{name}", data)
             made.append((f"downloads/{name}", format_label(fmt), size(len(data))))
             self.tick(name)
-        for fmt in graph_export.GRAPH_FORMATS:
+        for fmt in graph_export.NETWORK_FORMATS:
             for name, data in graph_export.export_graph(self.sd.g, fmt, positions).items():
                 self.write(f"downloads/{name}", data)
                 made.append((f"downloads/{name}", format_label(fmt, name), size(len(data))))
@@ -218,10 +213,10 @@ class Builder:
         )
         self.tick(rel)
 
-    def ontology_page(self, store: Any) -> None:
+    def ontology_page(self, triples: list[Any]) -> None:
         """ontology.html: every class and property documented, the classes drawn (web/ontology.py)."""
         rel = "ontology.html"
-        page = ontology.page(store)
+        page = ontology.page(ontology.store_of(triples))
         graph = graph_context(self.sd, page["sub"], rel, heading="The classes and how they relate", seed=self.seed)
         self.write(
             rel,

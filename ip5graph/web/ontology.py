@@ -9,9 +9,11 @@ store with SPARQL, so it documents whatever ontology/*.ttl says (the metadata in
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 
 from ip5graph.rdf.namespaces import IP5
 
@@ -38,6 +40,13 @@ PREFIXES = {
     "http://www.w3.org/ns/prov#": "prov:",
 }
 _CLASS_STYLE = OWL + "Class"
+
+
+def store_of(triples: Iterable[ox.Triple]) -> ox.Store:
+    """An in-memory store of the triples, for the SPARQL below."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return store
 
 
 def short(iri: str) -> str:
@@ -151,7 +160,7 @@ def terms_html(store: Any) -> str:
         if not terms:
             continue
         parts.append(
-            f"<h3>{esc(title)} ({len(terms)})</h3><table><thead><tr><th>Term</th><th>Label</th>"
+            f"<h3>{esc(title)} ({len(terms)})</h3><div class='table-wrap'><table><thead><tr><th>Term</th><th>Label</th>"
             "<th>Comment</th><th>Domain</th><th>Range</th><th>Broader</th><th>Defined by</th></tr></thead><tbody>"
         )
         for iri, info in terms.items():
@@ -162,7 +171,7 @@ def terms_html(store: Any) -> str:
                 f"<td>{cell(info.get('domain', []))}</td><td>{cell(info.get('range', []))}</td>"
                 f"<td>{cell(broader)}</td><td>{cell(info.get('isDefinedBy', []))}</td></tr>"
             )
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
     parts.append("</section>")
     return "".join(parts)
 
