@@ -33,6 +33,7 @@ KINDS = (
     "index.html",
     "overview.html",
     "timeline.html",
+    "ontology.html",
     "id/meeting/heads-2021.html",
     "id/person/kasutani-toshihide.html",
     "id/office/jpo.html",

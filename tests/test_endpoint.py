@@ -418,7 +418,8 @@ def test_credentials_basic_bearer_and_none(auth_server, monkeypatch):
     assert len(remote.RemoteEngine(client.remote(auth_server, user="u", password="p")).run(prepared)) == 0
     monkeypatch.setenv(client.TOKEN_ENV, "t0ken")
     assert len(remote.RemoteEngine(client.remote(auth_server)).run(prepared)) == 0
-    assert _AuthHandler.seen == [None, "Basic dTpw", "Bearer t0ken"]
+    # each Remote asks `ASK {}` once (is a direct POST answered?), then sends the query: both logged in
+    assert _AuthHandler.seen == [None, "Basic dTpw", "Basic dTpw", "Bearer t0ken", "Bearer t0ken"]
 
 
 # ---------------------------------------------------------------- serve

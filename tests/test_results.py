@@ -178,7 +178,7 @@ def test_printing_a_remote_table_sends_no_request() -> None:
         prepared = parameters.prepare_text("SELECT ?office WHERE { ?office a ?class }", {})
         result = engine.run(prepared)
         asked = len(_CountingEndpoint.requests)
-        assert asked == 2  # the query and its labels
+        assert asked == 3  # the ASK {} probe (direct POST or form-encoded?), the query and its labels
         assert "Japan Patent Office" in result.to_table() and "Japan Patent Office" in result.to_md()
         assert len(_CountingEndpoint.requests) == asked  # printing asked nothing
         engine.run(prepared, with_labels=False).to_csv()

@@ -36,14 +36,15 @@ def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_gra
     g.add_argument(
         "--query-url",
         metavar="URL",
-        help="the SPARQL query URL (Fuseki: .../ds/sparql, GraphDB: .../repositories/REPO)",
+        help="the SPARQL query URL (Fuseki: .../ds/sparql, GraphDB: .../repositories/REPO, Virtuoso: .../sparql)",
     )
     if store:
         g.add_argument(
             "--store-url",
             metavar="URL",
             help="the Graph Store Protocol URL (Fuseki: .../ds/data, "
-            "GraphDB: .../repositories/REPO/rdf-graphs/service)",
+            "GraphDB: .../repositories/REPO/rdf-graphs/service, "
+            "Virtuoso: .../sparql-graph-crud-auth)",
         )
     if default_graph:
         g.add_argument(
@@ -53,8 +54,12 @@ def _remote_options(p: argparse.ArgumentParser, store: bool = False, default_gra
             metavar="IRI",
             help="query the merge of these named graphs (repeatable; default: the endpoint's own default graph)",
         )
-    g.add_argument("--user", metavar="NAME", help="HTTP Basic login (password: --password or $IP5GRAPH_PASSWORD)")
-    g.add_argument("--password", metavar="SECRET", help="HTTP Basic password (prefer $IP5GRAPH_PASSWORD)")
+    g.add_argument(
+        "--user",
+        metavar="NAME",
+        help="log in as NAME: HTTP Basic, or Digest when the server asks for it (password: --password or $IP5GRAPH_PASSWORD)",
+    )
+    g.add_argument("--password", metavar="SECRET", help="the password for --user (prefer $IP5GRAPH_PASSWORD)")
     g.add_argument(
         "--timeout",
         type=float,

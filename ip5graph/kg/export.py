@@ -1,4 +1,4 @@
-"""Whole-graph exports: Turtle, N-Triples, JSON-LD, RDF/XML, and TriG with one graph per source.
+"""Whole-graph exports: Turtle, N-Triples, JSON-LD, RDF/XML, and TriG with each triple in its sources' graph.
 
 Why pyoxigraph and not rdflib: it writes every one of these formats, quickly, and with the triples
 sorted first its output is byte-identical for the same input.
@@ -7,6 +7,7 @@ sorted first its output is byte-identical for the same input.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -22,30 +23,70 @@ FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 ONTOLOGY_GRAPH = "https://w3id.org/ip5graph/graph/ontology"
+SOURCES_GRAPH = "https://w3id.org/ip5graph/graph/sources/"  # + s12+s40: what several sources state together
+STATED_IN, INFERRED_FROM = IP5 + "statedIn", IP5 + "inferredFrom"
+_RECORD_PARTS = {IP5 + "statementSubject": "s", IP5 + "statementProperty": "p", IP5 + "statementValue": "o"}
+
+
+def stated_by(triples: list[ox.Triple]) -> dict[object, set[str]]:
+    """Triple (or, for a subject's own description, the subject) -> the IRIs of the sources behind it.
+
+    Statement records (ip5:Statement: statementSubject/Property/Value, statedIn, or inferredFrom
+    for an inference) give each fact triple its own sources, and a record's own triples those of
+    the record. Where there is no record, the subject's dcterms:source stands for all its triples.
+    """
+    parts: dict[object, dict[str, Any]] = {}  # statement record -> {"s", "p", "o": the fact's terms}
+    record_sources: dict[object, set[str]] = {}
+    by_subject: dict[object, set[str]] = {}
+    for t in triples:
+        p = t.predicate.value
+        if p in _RECORD_PARTS:
+            parts.setdefault(t.subject, {})[_RECORD_PARTS[p]] = t.object
+        elif p in (STATED_IN, INFERRED_FROM) and isinstance(t.object, ox.NamedNode):
+            record_sources.setdefault(t.subject, set()).add(t.object.value)
+        elif p == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
+            by_subject.setdefault(t.subject, set()).add(t.object.value)
+    out: dict[object, set[str]] = dict(by_subject)
+    for node, srcs in record_sources.items():
+        out.setdefault(node, set()).update(srcs)  # the record's own triples
+        fact = parts.get(node, {})
+        if {"s", "p", "o"} <= fact.keys():
+            out.setdefault(ox.Triple(fact["s"], fact["p"], fact["o"]), set()).update(srcs)
+    return out
 
 
 def source_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
-    """Each triple in the named graph of each source of its subject.
+    """Each triple in exactly one named graph: the graph of the source(s) that state it.
 
-    A source node's own triples go in its own graph; triples of subjects without a source
-    (the ontology and vocabularies) go in the graph <https://w3id.org/ip5graph/graph/ontology>.
+    Stated by one source: that source's own IRI as the graph. By several: one graph named for all
+    of them, <https://w3id.org/ip5graph/graph/sources/s12+s40> (local names, sorted). A source
+    node's own description goes in its own graph; triples no source stands behind (the ontology
+    and vocabularies) go in <https://w3id.org/ip5graph/graph/ontology>. No triple is in two
+    graphs, so a store whose default graph is the union of the named graphs shows each triple once.
+    Who states a triple: its statement records, else its subject's dcterms:source (stated_by).
     """
-    sources: dict[object, set[str]] = {}
-    is_source = set()
-    for t in triples:
-        if t.predicate.value == DCTERMS_SOURCE and isinstance(t.object, ox.NamedNode):
-            sources.setdefault(t.subject, set()).add(t.object.value)
-        elif t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source"):
-            is_source.add(t.subject)
+    sources = stated_by(triples)
+    is_source = {
+        t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(IP5 + "Source")
+    }
+    names: dict[frozenset[str], ox.NamedNode] = {}
     quads = []
     for t in triples:
         if t.subject in is_source and isinstance(t.subject, ox.NamedNode):
-            graphs = {t.subject.value}
+            graph = t.subject
         else:
-            graphs = sources.get(t.subject) or {ONTOLOGY_GRAPH}
-        for g in graphs:
-            quads.append(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)))
+            key = frozenset(sources.get(t) or sources.get(t.subject) or ())
+            graph = names.get(key) or names.setdefault(key, _graph_of(key))
+        quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     return quads
+
+
+def _graph_of(stated_by: frozenset[str]) -> ox.NamedNode:
+    if not stated_by:
+        return ox.NamedNode(ONTOLOGY_GRAPH)
+    if len(stated_by) == 1:
+        return ox.NamedNode(next(iter(stated_by)))
+    return ox.NamedNode(SOURCES_GRAPH + "+".join(sorted(iri.rstrip("/").rsplit("/", 1)[-1] for iri in stated_by)))
 
 
 def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:

@@ -1,13 +1,16 @@
 """The HTTP client for SPARQL endpoints and stores: where they are, credentials, and one request.
 
 Why urllib and not a new dependency: the SPARQL 1.1 Protocol and the Graph Store HTTP Protocol are
-plain HTTP. Credentials never follow a redirect; loopback traffic never goes to a proxy.
+plain HTTP. Credentials never follow a redirect; loopback traffic never goes to a proxy. A login is
+sent as Basic first and answered as Digest when the server asks for Digest (serve/auth.py).
+Queries go as a direct POST (application/sparql-query) to servers that answer one, else as a
+form-encoded POST: Virtuoso 7.2.5 never answers the direct kind (its issue 842), which a probe
+with `ASK {}` finds out within PROBE_TIMEOUT seconds, once per Remote.
 Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import ipaddress
 import os
@@ -16,23 +19,31 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ip5graph.errors import Ip5GraphError, QueryError, UsageError
 from ip5graph.query.limits import MAX_RESPONSE_BYTES, read_bounded
+from ip5graph.serve.auth import Login, Session, digest_challenge
 
 TOKEN_ENV = "IP5GRAPH_TOKEN"
 PASSWORD_ENV = "IP5GRAPH_PASSWORD"
 SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 CHUNK = 64 * 1024
+PROBE_TIMEOUT = 3.0  # seconds a server gets to answer `ASK {}` POSTed directly before queries go form-encoded
+Body = bytes | Callable[[], Iterable[bytes]] | None
 
 
 class EndpointError(Ip5GraphError):
     """A remote endpoint or the local server failed: unreachable, HTTP error, timeout, port taken."""
+
+    def __init__(self, message: str, status: int | None = None, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.timed_out = timed_out
 
 
 # ---------------------------------------------------------------- endpoints and HTTP
@@ -51,6 +62,8 @@ class Remote:
     authorization: str | None = field(default=None, repr=False)
     timeout: float = 60.0
     default_graphs: tuple[str, ...] = ()
+    login: Login | None = field(default=None, repr=False)
+    session: Session = field(default_factory=Session, repr=False, compare=False)
 
 
 def _check_url(url: str, option: str) -> str:
@@ -67,8 +80,7 @@ def authorization(user: str | None = None, password: str | None = None, token: s
             raise UsageError(f"--user needs --password (or the {PASSWORD_ENV} environment variable)")
         if ":" in user:
             raise UsageError("--user must not contain ':' (HTTP Basic authentication)")
-        pair = f"{user}:{password}".encode()
-        return "Basic " + base64.b64encode(pair).decode("ascii")
+        return Login(user, password).basic()
     if password is not None:
         raise UsageError("--password needs --user")
     if token:
@@ -112,7 +124,14 @@ def remote(
         password = os.environ.get(PASSWORD_ENV)
     if token is None:
         token = os.environ.get(TOKEN_ENV) or None
-    return Remote(query_url, store_url, authorization(user, password, token), float(timeout), tuple(default_graphs))
+    return Remote(
+        query_url,
+        store_url,
+        authorization(user, password, token),
+        float(timeout),
+        tuple(default_graphs),
+        Login(user, password) if user is not None and password is not None else None,
+    )
 
 
 def check_iri(iri: str, option: str) -> str:
@@ -175,47 +194,86 @@ def request(
     remote_: Remote,
     method: str,
     url: str,
-    body: bytes | Iterable[bytes] | None = None,
+    body: Body = None,
     headers: dict[str, str] | None = None,
     length: int | None = None,
+    timeout: float | None = None,
 ) -> Response:
-    """One HTTP request; any failure becomes an EndpointError with one line of explanation."""
-    hdrs = dict(headers or {})
-    hdrs.setdefault("User-Agent", "ip5graph")
-    if remote_.authorization:
-        hdrs["Authorization"] = remote_.authorization
-    if length is not None:
-        hdrs["Content-Length"] = str(length)
-    req = urllib.request.Request(url, data=body, method=method, headers=hdrs)
+    """One HTTP request; any failure becomes an EndpointError with one line of explanation.
+
+    `body` is bytes, or a function that gives the chunks anew, so that the request can be sent
+    again when the server asks for a Digest login. The login goes as the Remote's Authorization
+    (Basic or Bearer) first; on a 401 that offers Digest (asked for again without a login if the
+    401 offered nothing: Virtuoso answers an unasked Basic login so) it goes as Digest, and the
+    Remote's session answers that challenge at once from then on.
+    """
+    timeout = remote_.timeout if timeout is None else timeout
     where = f"{method} {_describe(url)}"
-    deadline = time.monotonic() + remote_.timeout  # in all: a server trickling its answer cannot outlast it
-    try:
-        with _opener(url).open(req, timeout=remote_.timeout) as resp:
-            try:
-                data = read_bounded(resp, MAX_RESPONSE_BYTES, deadline, where)
-            except QueryError as e:
-                raise EndpointError(str(e)) from None
-            return Response(resp.status, resp.headers.get("Content-Type", ""), data)
-    except urllib.error.HTTPError as e:
+    deadline = time.monotonic() + timeout  # in all: a server trickling its answer cannot outlast it
+    login, session = remote_.login, remote_.session
+    # how this try logs in: "digest" (a known challenge), "first" (the Authorization value), "none"
+    mode = "digest" if login is not None and session.knows_digest else "first" if remote_.authorization else "none"
+    tried: list[str] = []
+    while True:
+        tried.append(mode)
+        hdrs = dict(headers or {})
+        hdrs.setdefault("User-Agent", "ip5graph")
+        if length is not None:
+            hdrs["Content-Length"] = str(length)
+        data = body() if callable(body) else body
+        req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+        value = (
+            session.digest(login, req)
+            if mode == "digest" and login is not None
+            else remote_.authorization
+            if mode == "first"
+            else None
+        )
+        if value:
+            req.add_unredirected_header("Authorization", value)
         try:
-            detail = e.read().decode("utf-8", "replace")
-        except Exception:  # the body of an error is a nicety
-            detail = ""
-        detail = one_line(detail or str(e.reason or ""))
-        hint = ""
-        if e.code == 401 and not remote_.authorization:
-            hint = f" (log in with --user/--password or a token in {TOKEN_ENV})"
-        raise EndpointError(f"{where}: HTTP {e.code}{': ' + detail if detail else ''}{hint}") from None
-    except urllib.error.URLError as e:
-        reason = e.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise EndpointError(f"{where}: no answer within {remote_.timeout:g} s (--timeout)") from None
-        why = one_line(str(getattr(reason, "strerror", None) or reason))
-        raise EndpointError(f"{where}: cannot connect: {why}") from None
-    except TimeoutError:
-        raise EndpointError(f"{where}: no answer within {remote_.timeout:g} s (--timeout)") from None
-    except (OSError, ValueError, http.client.HTTPException) as e:  # reset, bad status line, ...
-        raise EndpointError(f"{where}: {one_line(str(e)) or type(e).__name__}") from None
+            with _opener(url).open(req, timeout=timeout) as resp:
+                try:
+                    got = read_bounded(resp, MAX_RESPONSE_BYTES, deadline, where)
+                except QueryError as e:
+                    raise EndpointError(str(e)) from None
+                return Response(resp.status, resp.headers.get("Content-Type", ""), got)
+        except urllib.error.HTTPError as e:
+            if e.code == 401 and login is not None:
+                challenge = digest_challenge(e.headers)
+                stale = challenge is not None and challenge.get("stale", "").lower() == "true"
+                if challenge is not None and ("digest" not in tried or stale and tried.count("digest") < 2):
+                    session.learn(challenge)
+                    mode = "digest"
+                    e.close()
+                    continue
+                if challenge is None and mode == "first" and "none" not in tried:
+                    mode = "none"
+                    e.close()
+                    continue
+            raise _http_error(where, e, logged_in=bool(remote_.authorization)) from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise EndpointError(f"{where}: no answer within {timeout:g} s (--timeout)", timed_out=True) from None
+            why = one_line(str(getattr(reason, "strerror", None) or reason))
+            raise EndpointError(f"{where}: cannot connect: {why}") from None
+        except TimeoutError:
+            raise EndpointError(f"{where}: no answer within {timeout:g} s (--timeout)", timed_out=True) from None
+        except (OSError, ValueError, http.client.HTTPException) as e:  # reset, bad status line, ...
+            raise EndpointError(f"{where}: {one_line(str(e)) or type(e).__name__}") from None
+
+
+def _http_error(where: str, e: urllib.error.HTTPError, logged_in: bool) -> EndpointError:
+    try:
+        detail = e.read().decode("utf-8", "replace")
+    except Exception:  # the body of an error is a nicety
+        detail = ""
+    detail = one_line(detail or str(e.reason or ""))
+    hint = ""
+    if e.code == 401 and not logged_in:
+        hint = f" (log in with --user/--password or a token in {TOKEN_ENV})"
+    return EndpointError(f"{where}: HTTP {e.code}{': ' + detail if detail else ''}{hint}", status=e.code)
 
 
 def with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
@@ -226,15 +284,53 @@ def with_params(url: str, params: Sequence[tuple[str, str]]) -> str:
 
 
 def post_query(remote_: Remote, text: str, accept: str, graphs: Sequence[str] = ()) -> Response:
-    """POST one SPARQL query (SPARQL 1.1 Protocol), over the merge of `graphs` if any."""
-    url = with_params(remote_.query_url, [("default-graph-uri", g) for g in graphs])
+    """Send one SPARQL query (SPARQL 1.1 Protocol), over the merge of `graphs` if any.
+
+    As a direct POST where the server answers one, else form-encoded (both are in the protocol).
+    """
+    params = [("default-graph-uri", g) for g in graphs]
+    if query_method(remote_) == "direct":
+        return request(
+            remote_,
+            "POST",
+            with_params(remote_.query_url, params),
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        )
+    form = urllib.parse.urlencode([("query", text), *params]).encode("ascii")
     return request(
         remote_,
         "POST",
-        url,
-        text.encode("utf-8"),
-        {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        remote_.query_url,
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
     )
+
+
+def query_method(remote_: Remote) -> str:
+    """ "direct" or "form": how this server takes queries, found out once with `ASK {}`.
+
+    A server that does not answer the direct POST within PROBE_TIMEOUT seconds (Virtuoso 7.2.5
+    never does), or refuses it as a bad request or media type, gets form-encoded queries.
+    A refused login, a wrong URL or an unreachable server is reported as such.
+    """
+    session = remote_.session
+    if session.query_method is None:
+        try:
+            request(
+                remote_,
+                "POST",
+                remote_.query_url,
+                b"ASK {}",
+                {"Content-Type": "application/sparql-query", "Accept": SELECT_ACCEPT},
+                timeout=min(remote_.timeout, PROBE_TIMEOUT),
+            )
+            session.query_method = "direct"
+        except EndpointError as e:
+            if not (e.timed_out or e.status in (400, 405, 406, 415) or (e.status or 0) >= 500):
+                raise
+            session.query_method = "form"
+    return session.query_method
 
 
 def hostport(host: str, port: int) -> str:

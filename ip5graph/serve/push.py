@@ -142,11 +142,25 @@ def put_graph(
         remote_,
         "PUT",
         url,
-        _chunks(upload.body, done, total or len(upload.body), progress),
+        lambda: _chunks(upload.body, done, total or len(upload.body), progress),
         {"Content-Type": "application/n-triples"},
         length=len(upload.body),
     )
     return resp.status == 201
+
+
+def _learn_login(remote_: Remote, iri: str) -> None:
+    """Before the first upload, let a server that wants Digest say so (a HEAD, no body).
+
+    Otherwise the first PUT would carry the whole graph to be refused, and a server that closes the
+    connection at once may cut the upload off before the client reads the challenge.
+    """
+    if remote_.login is None or remote_.store_url is None or remote_.session.knows_digest:
+        return
+    try:
+        request(remote_, "HEAD", with_params(remote_.store_url, [("graph", iri)]))
+    except EndpointError:
+        pass  # a HEAD may be refused (404 for a new graph, 405...): the PUT reports real errors
 
 
 def push(
@@ -162,6 +176,8 @@ def push(
     total = sum(len(u.body) for u in uploads)
     done = 0
     out = []
+    if uploads:
+        _learn_login(remote_, uploads[0].iri)
     for upload in uploads:
         created = put_graph(remote_, upload, progress, done, total)
         done += len(upload.body)

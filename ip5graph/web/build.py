@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ip5graph.network import analytics, navigation
-from ip5graph.web import layout, overview, paths, render, templating, timelinepage
+from ip5graph.web import layout, ontology, overview, paths, render, templating, timelinepage
 from ip5graph.web.entitypages import SiteData, entity_files, graph_context  # noqa: F401 (benchmarks wrap entity_files)
 from ip5graph.web.infobox import class_label
 from ip5graph.web.publish import inside
@@ -133,6 +135,7 @@ class Builder:
         self.overview()
         self.timeline()
         self.workbench(triples, g)
+        self.ontology_page(triples)
         ask_link = workbench_ask_link()
         for iri in sd.entities:
             ask = ask_link(iri, paths.root_of(sd.pages[iri])) if ask_link else ""
@@ -218,6 +221,27 @@ class Builder:
                 heading="Overview of the graph",
                 lead="",
                 body="",
+                tables=[],
+                graph=graph,
+            ),
+        )
+        self.tick(rel)
+
+    def ontology_page(self, triples: list[Any]) -> None:
+        """ontology.html: every class and property documented, the classes drawn (web/ontology.py)."""
+        rel = "ontology.html"
+        page = ontology.page(ontology.store_of(triples))
+        graph = graph_context(self.sd, page["sub"], rel, heading="The classes and how they relate", seed=self.seed)
+        self.write(
+            rel,
+            templating.render(
+                "page.html.j2",
+                inline=self.sd.inline,
+                title="Ontology",
+                root="",
+                heading=page["title"],
+                lead=page["subtitle"],
+                body=Markup(page["extra"]),
                 tables=[],
                 graph=graph,
             ),

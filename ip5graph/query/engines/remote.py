@@ -7,6 +7,7 @@ Parameters cannot travel as typed bindings over the protocol, so they go into a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -18,6 +19,8 @@ from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.serve.client import GRAPH_ACCEPT, SELECT_ACCEPT, EndpointError, Remote, Response, one_line, post_query
 
 _LABEL_BATCH = 200
+_Term = TypeVar("_Term")
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 # ---------------------------------------------------------------- queries against an endpoint
 
 
@@ -84,6 +87,17 @@ def bind_text(text: str, bindings: Mapping[str, object], source: str = "<query>"
     return text
 
 
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD_BOOLEAN))
+_FALSE = ox.Literal("false", datatype=ox.NamedNode(XSD_BOOLEAN))
+
+
+def canonical_boolean(term: _Term) -> _Term:
+    """xsd:boolean "1"/"0" (Virtuoso's JSON results) as the canonical "true"/"false" the local engines give."""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("1", "0"):
+        return cast(_Term, _TRUE if term.value == "1" else _FALSE)
+    return term
+
+
 def parse_solutions(resp: Response, source: str) -> ox.QuerySolutions | ox.QueryBoolean:
     ctype = resp.content_type.split(";")[0].strip().lower()
     fmt = {
@@ -141,7 +155,7 @@ class RemoteEngine:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer))
         variables = [v.value for v in answer.variables]
-        rows = [tuple(sol[i] for i in range(len(variables))) for sol in budget.guard(answer)]
+        rows = [tuple(canonical_boolean(sol[i]) for i in range(len(variables))) for sol in budget.guard(answer)]
         return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
