@@ -55,12 +55,13 @@ def count(g: Graph, body: str) -> int:
 
 
 def test_the_expected_files_are_shipped() -> None:
-    assert [f.name for f in ONTOLOGY] == ["alignments.ttl", "ip5.ttl", "shapes.ttl", "vocabularies.ttl"]
+    assert [f.name for f in ONTOLOGY] == ["alignments.ttl", "ip5.ttl", "shapes.ttl", "statistics.ttl", "vocabularies.ttl"]
     assert [f.name for f in DATA] == [
         "application-shares.ttl", "initiatives.ttl", "meetings.ttl", "organizations.ttl",
         "participations-heads-meetings.ttl", "participations-other-meetings.ttl", "people.ttl",
         "places.ttl", "sources-encyclopedic.ttl", "sources-official.ttl", "sources-secondary.ttl",
-        "tenures.ttl",
+        "statistics-cnipa-jpo.ttl", "statistics-conflicts.ttl", "statistics-epo-kipo-uspto.ttl",
+        "statistics-ip5.ttl", "statistics-sources.ttl", "statistics-world.ttl", "tenures.ttl",
     ]
 
 
@@ -183,7 +184,7 @@ def test_native_labels_use_valid_language_tags(data_graph: Graph) -> None:
         ("ip5:WorkingGroup", 3),  # WG1-WG3 (seed S00a)
         ("ip5:HeadsMeeting", 18),  # dossier §1.1: 2007-2025 without 2009
         ("ip5:DeputyHeadsMeeting", 5),  # dossier §1.3
-        ("ip5:Source", 187),  # dossier §7: 184 rows, three of which hold two stored versions
+        ("ip5:Source", 241),  # dossier §7: 184 rows, three of which hold two stored versions; + 54 from addendum-1 §G cited by the statistics
     ],
 )
 def test_class_counts_match_the_dossier(data_graph: Graph, cls: str, expected: int) -> None:
@@ -198,7 +199,8 @@ def test_heads_meetings_have_ordinals_one_to_eighteen(data_graph: Graph) -> None
 def test_conflicts_of_the_dossier_are_all_modelled(data_graph: Graph) -> None:
     rows = data_graph.query(sparql_prefixes() + "SELECT ?id WHERE { ?c a ip5:Conflict ; ip5:conflictId ?id }")
     ids = sorted(str(r[0]) for r in rows)
-    assert ids == sorted(f"C{i}" for i in range(1, 22))
+    # the dossier's C1-C21, and the addendum's C22, C23 and C27 (the statistics)
+    assert ids == sorted([f"C{i}" for i in range(1, 22)] + ["C22", "C23", "C27"])
 
 
 def test_inferred_ordinals_are_typed_as_inferred(data_graph: Graph) -> None:
@@ -355,7 +357,7 @@ def test_seed_share_of_worldwide_applications_about_80_percent(data_graph: Graph
     for src in (S00A, S00B):
         assert ask(
             data_graph,
-            f"?s a ip5:ApplicationShare ; ip5:subject <{ID}forum/ip5> ; ip5:sharePercent 80.0 ; dcterms:source {src} .",
+            f"?s ip5:refArea <{ID}forum/ip5> ; ip5:shareOfWorldApplications 80 ; dcterms:source {src} .",
         ), src
 
 
