@@ -2,7 +2,7 @@
 
 Why a build step: those folders live at the top of the repository (where the other tools and
 the acceptance harness expect them), but an installed package must carry them.
-ip5graph/resources.py finds them in either place.
+ip5graph/kg/resources.py finds them in either place.
 """
 
 import shutil

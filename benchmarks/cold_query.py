@@ -49,8 +49,9 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from ip5graph import sparql
-    from ip5graph.store import Inputs, store_path
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.kg.store import store_path
+    from ip5graph.query import catalogue
 
     ip5 = _tool("ip5graph") or [sys.executable, "-m", "ip5graph"]
     oxi = _tool("oxigraph")
@@ -67,11 +68,18 @@ def main() -> int:
         commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}
         for name in QUERIES:
             qfile = Path(tmp) / f"{name}.rq"
-            qfile.write_text(sparql.find(name).text, encoding="utf-8")
+            qfile.write_text(catalogue.find(name).text, encoding="utf-8")
             commands[f"ip5graph table {name}"] = ip5 + ["query", name]
             commands[f"ip5graph csv   {name}"] = ip5 + ["query", name, "--format", "csv"]
-            commands[f"oxigraph csv   {name}"] = oxi + ["query", "--location", str(copy), "--query-file",
-                                                        str(qfile), "--results-format", "csv"]
+            commands[f"oxigraph csv   {name}"] = oxi + [
+                "query",
+                "--location",
+                str(copy),
+                "--query-file",
+                str(qfile),
+                "--results-format",
+                "csv",
+            ]
         for cmd in commands.values():  # warm-up: page cache, store built
             _time(cmd)
         times: dict[str, list[float]] = {k: [] for k in commands}
@@ -91,8 +99,10 @@ def main() -> int:
                 ratios.append(ratio)
             print(f"  {key:<40} {med[key]:7.1f}   x{ratio:.2f} vs oxigraph")
     worst = max(ratios)
-    print(f"ratio ip5graph (table) / oxigraph: median {statistics.median(ratios):.2f}, worst {worst:.2f} "
-          f"(target <= 3): {'OK' if worst <= 3 else 'ABOVE TARGET'}")
+    print(
+        f"ratio ip5graph (table) / oxigraph: median {statistics.median(ratios):.2f}, worst {worst:.2f} "
+        f"(target <= 3): {'OK' if worst <= 3 else 'ABOVE TARGET'}"
+    )
     return 0
 
 

@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ip5graph import endpoint, sparql  # noqa: E402
-from ip5graph.api import open as open_graph  # noqa: E402
+from ip5graph.kg.graph import open as open_graph  # noqa: E402
+from ip5graph.query import catalogue, parameters  # noqa: E402
+from ip5graph.query.engines import remote  # noqa: E402
+from ip5graph.serve import client as http_client  # noqa: E402
 
 MAX_SECONDS = 300
 MAX_CLIENTS = 500
@@ -48,18 +50,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def workload() -> list[tuple[str, str, str, sparql.Prepared]]:
+def workload() -> list[tuple[str, str, str, parameters.Prepared]]:
     """(name, text with parameters bound, Accept header, prepared) for every named query."""
     out = []
-    for q in sparql.catalogue():
-        prepared = sparql.prepare_named(q, q.example_bindings())
-        text = endpoint.bind_text(prepared.text, prepared.bindings, prepared.source)
+    for q in catalogue.catalogue():
+        prepared = parameters.prepare_named(q, q.example_bindings())
+        text = remote.bind_text(prepared.text, prepared.bindings, prepared.source)
         graph = prepared.form in ("CONSTRUCT", "DESCRIBE")
-        out.append((q.name, text, endpoint.GRAPH_ACCEPT if graph else endpoint.SELECT_ACCEPT, prepared))
+        out.append((q.name, text, http_client.GRAPH_ACCEPT if graph else http_client.SELECT_ACCEPT, prepared))
     return out
 
 
-def baseline(queries: list[tuple[str, str, str, sparql.Prepared]], rounds: int = 5) -> float:
+def baseline(queries: list[tuple[str, str, str, parameters.Prepared]], rounds: int = 5) -> float:
     """Median time of one named query on the embedded engine (same store, this process)."""
     kg = open_graph()
     for *_, prepared in queries:  # warm up: open the store, first parse
@@ -74,20 +76,31 @@ def baseline(queries: list[tuple[str, str, str, sparql.Prepared]], rounds: int =
 
 
 def start_server(port: int) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if proc.poll() is not None or "http://127.0.0.1:" not in line:
         proc.kill()
         raise SystemExit(f"ip5graph serve did not start: {line.strip() or proc.returncode}")
-    url = line[line.index("http://127.0.0.1:"):].split()[0].rstrip("/;,")
+    url = line[line.index("http://127.0.0.1:") :].split()[0].rstrip("/;,")
     return proc, url
 
 
-def client(url: str, queries: list, offset: int, stop_at: float, latencies: list[float],
-           errors: list[str], lock: threading.Lock) -> None:
+def client(
+    url: str,
+    queries: list,
+    offset: int,
+    stop_at: float,
+    latencies: list[float],
+    errors: list[str],
+    lock: threading.Lock,
+) -> None:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     i = offset
     mine: list[float] = []
@@ -95,8 +108,12 @@ def client(url: str, queries: list, offset: int, stop_at: float, latencies: list
     while time.monotonic() < stop_at:
         name, text, accept, _ = queries[i % len(queries)]
         i += 1
-        req = urllib.request.Request(url + "/query", data=text.encode(), method="POST",
-                                     headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        req = urllib.request.Request(
+            url + "/query",
+            data=text.encode(),
+            method="POST",
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
         t = time.perf_counter()
         try:
             with opener.open(req, timeout=30) as resp:
@@ -133,8 +150,10 @@ def main() -> int:
         client(url, queries, 0, time.monotonic() + min(5.0, seconds), single, single_errors, lock)
         start = time.monotonic()
         stop_at = start + seconds
-        threads = [threading.Thread(target=client, args=(url, queries, k, stop_at, latencies, errors, lock),
-                                    daemon=True) for k in range(clients)]
+        threads = [
+            threading.Thread(target=client, args=(url, queries, k, stop_at, latencies, errors, lock), daemon=True)
+            for k in range(clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -149,8 +168,7 @@ def main() -> int:
             code = proc.wait()
 
     n = len(latencies) + len(errors)
-    print(f"ip5graph serve at {url}: {clients} clients for {seconds:g} s, "
-          f"{len(queries)} named queries round-robin")
+    print(f"ip5graph serve at {url}: {clients} clients for {seconds:g} s, {len(queries)} named queries round-robin")
     print(f"requests      {n}")
     print(f"errors        {len(errors)}")
     print(f"throughput    {n / elapsed:.0f} requests/s")
@@ -162,10 +180,14 @@ def main() -> int:
         print(f"baseline      {base * 1000:.2f} ms median per query, embedded engine, one thread")
         if single:
             one = percentile(single, 50)
-            print(f"one client    {one * 1000:.2f} ms p50 over HTTP, unloaded ({len(single)} requests, "
-                  f"{len(single_errors)} errors)")
-            print(f"ratios        one client / embedded = {one / base:.1f}x; "
-                  f"{clients} clients p50 / embedded = {p50 / base:.1f}x")
+            print(
+                f"one client    {one * 1000:.2f} ms p50 over HTTP, unloaded ({len(single)} requests, "
+                f"{len(single_errors)} errors)"
+            )
+            print(
+                f"ratios        one client / embedded = {one / base:.1f}x; "
+                f"{clients} clients p50 / embedded = {p50 / base:.1f}x"
+            )
     print(f"server exit   {code} after SIGINT")
     for e in sorted(set(errors))[:10]:
         print(f"  error: {e}")

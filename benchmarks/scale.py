@@ -41,15 +41,26 @@ if str(ROOT) not in sys.path:
 sys.path.insert(0, str(HERE))
 
 ENGINES = ("raw", "ip5graph", "cold", "warm", "rdflib")
-ENGINE_NAMES = {"raw": "raw pyoxigraph", "ip5graph": "ip5graph (default)",
-                "cold": "cached (cold)", "warm": "cached (warm)",
-                "rdflib": "ip5graph rdflib"}
+ENGINE_NAMES = {
+    "raw": "raw pyoxigraph",
+    "ip5graph": "ip5graph (default)",
+    "cold": "cached (cold)",
+    "warm": "cached (warm)",
+    "rdflib": "ip5graph rdflib",
+}
 # Parameters for any query parameter without an example header: values the synthetic graph has.
-FALLBACK = {"iri": "meeting:heads-2021", "date": "2021-06-23", "lang": "ja", "integer": "14",
-            "string": "IP5", "boolean": "true"}
+FALLBACK = {
+    "iri": "meeting:heads-2021",
+    "date": "2021-06-23",
+    "lang": "ja",
+    "integer": "14",
+    "string": "IP5",
+    "boolean": "true",
+}
 
 
 # ---------------------------------------------------------------- the child: one cell
+
 
 def peak_mb(pid: int | str = "self") -> float | None:
     """A process's peak resident set (VmHWM), in MB; None when it cannot be read."""
@@ -81,13 +92,13 @@ def run_cell(engine: str, plan: dict) -> None:
             store.bulk_load(path=f, format=ox.RdfFormat.TURTLE)
         emit(phase="load", seconds=time.perf_counter() - t0, peak_mb=peak_mb())
         # the same typed substitutions ip5graph would bind (built outside the timed region)
-        from ip5graph import sparql
+        from ip5graph.query import catalogue, parameters
 
-        catalogue = sparql.catalogue()  # read the .rq files once, not once per query
+        named = catalogue.catalogue()  # read the .rq files once, not once per query
         subs = []
         for q in queries:
-            nq = sparql.find(q["name"], catalogue)
-            bound = {p.name: sparql.convert(p.name, p.type, q["params"][p.name]) for p in nq.params}
+            nq = catalogue.find(q["name"], named)
+            bound = {p.name: parameters.convert(p.name, p.type, q["params"][p.name]) for p in nq.params}
             subs.append((nq.text, {ox.Variable(k): v for k, v in bound.items()} or None))
 
         def one(i: int) -> int:
@@ -104,8 +115,12 @@ def run_cell(engine: str, plan: dict) -> None:
     else:
         import ip5graph
 
-        kg = ip5graph.open(data=[plan["data"]], engine="rdflib" if engine == "rdflib" else "oxigraph",
-                           cache_dir=plan["cache"], store="cached" if engine in ("cold", "warm") else "memory")
+        kg = ip5graph.open(
+            data=[plan["data"]],
+            engine="rdflib" if engine == "rdflib" else "oxigraph",
+            cache_dir=plan["cache"],
+            store="cached" if engine in ("cold", "warm") else "memory",
+        )
         kg.engine  # noqa: B018 - opening the engine is the load being measured
         emit(phase="load", seconds=time.perf_counter() - t0, peak_mb=peak_mb())
         results: dict[int, object] = {}
@@ -131,14 +146,21 @@ def run_cell(engine: str, plan: dict) -> None:
             per_query[i].append(time.perf_counter() - t)
         totals.append(time.perf_counter() - t_suite)
     # best of the runs: on a shared machine other processes only ever add time
-    emit(phase="suite", seconds=min(totals), runs=len(totals),
-         per_query=[min(x) for x in per_query], rows=rows, peak_mb=peak_mb())
+    emit(
+        phase="suite",
+        seconds=min(totals),
+        runs=len(totals),
+        per_query=[min(x) for x in per_query],
+        rows=rows,
+        peak_mb=peak_mb(),
+    )
     if render is not None:
         emit(phase="render", seconds=render(), peak_mb=peak_mb())
     emit(phase="end", peak_mb=peak_mb())
 
 
 # ---------------------------------------------------------------- the parent
+
 
 def measure(engine: str, plan_path: Path, bound: float) -> dict:
     """Run one cell in a subprocess; stop it after `bound` seconds."""
@@ -170,11 +192,11 @@ def measure(engine: str, plan_path: Path, bound: float) -> dict:
 
 def make_plan(data: Path, cache: Path, repeat: int) -> dict:
     """The queries with their parameters, and the files every cell loads."""
-    from ip5graph import sparql
-    from ip5graph.store import Inputs
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.query import catalogue
 
     queries = []
-    for q in sparql.catalogue():
+    for q in catalogue.catalogue():
         params = {p.name: p.example if p.example is not None else FALLBACK[p.type] for p in q.params}
         queries.append({"name": q.name, "params": params})
     files = [str(f) for f in Inputs.default([data]).files]
@@ -199,7 +221,7 @@ def ratio(a: dict, b: dict, phase: str) -> str:
 
 def size_label(n: float) -> str:
     exp = len(str(int(n))) - 1
-    mant = n / 10 ** exp
+    mant = n / 10**exp
     return f"{mant:g}e{exp}"
 
 
@@ -227,8 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         if not sizes or min(sizes) < 1 or any(e not in ENGINES for e in engines):
             raise ValueError
     except ValueError:
-        print(f"scale: --sizes takes numbers such as 1e4,1e5 and --engines a subset of "
-              f"{','.join(ENGINES)}", file=sys.stderr)
+        print(
+            f"scale: --sizes takes numbers such as 1e4,1e5 and --engines a subset of {','.join(ENGINES)}",
+            file=sys.stderr,
+        )
         return 2
     repeat = 1 if args.quick else max(1, args.repeat)
     if "warm" in engines and "cold" not in engines:
@@ -266,11 +290,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_report(report: list, args: argparse.Namespace) -> None:
     n_queries = len(report[0][3]["queries"]) if report else 0
-    print(f"ip5graph scale benchmark: synthetic IP5-like graphs (seed {args.seed}), "
-          f"{n_queries} named queries, Python {sys.version.split()[0]}")
-    print(f"times in seconds; suite = all named queries, best of {1 if args.quick else args.repeat} "
-          f"run(s) (rdflib: 1); peak = VmHWM of the cell's process, MB; cells stopped after "
-          f"{args.bound:g} s")
+    print(
+        f"ip5graph scale benchmark: synthetic IP5-like graphs (seed {args.seed}), "
+        f"{n_queries} named queries, Python {sys.version.split()[0]}"
+    )
+    print(
+        f"times in seconds; suite = all named queries, best of {1 if args.quick else args.repeat} "
+        f"run(s) (rdflib: 1); peak = VmHWM of the cell's process, MB; cells stopped after "
+        f"{args.bound:g} s"
+    )
     print()
     head = f"{'size':<6} {'triples':>9}  {'engine':<18} {'load':>8} {'suite':>8} {'render':>8} {'peak MB':>8}"
     print(head)
@@ -284,13 +312,14 @@ def print_report(report: list, args: argparse.Namespace) -> None:
             peak_s = f"{peak:.0f}" if peak else "-"
             if cell.get("stopped"):
                 peak_s += "+"
-            print(f"{size_col}  {ENGINE_NAMES[e]:<18} {fmt_s(cell, 'load'):>8} {fmt_s(cell, 'suite'):>8} "
-                  f"{fmt_s(cell, 'render') if e != 'raw' else '':>8} {peak_s:>8}")
+            print(
+                f"{size_col}  {ENGINE_NAMES[e]:<18} {fmt_s(cell, 'load'):>8} {fmt_s(cell, 'suite'):>8} "
+                f"{fmt_s(cell, 'render') if e != 'raw' else '':>8} {peak_s:>8}"
+            )
         print(f"{'':16}  (generating the graph took {gen_s:.2f} s)")
     print()
     print("ratios (same run):")
-    head = (f"{'size':<6} {'':<18} {'load /raw':>10} {'suite /raw':>11} {'peak /raw':>10} "
-            f"{'rdflib suite /this':>19}")
+    head = f"{'size':<6} {'':<18} {'load /raw':>10} {'suite /raw':>11} {'peak /raw':>10} {'rdflib suite /this':>19}"
     print(head)
     for label, _count, _gen_s, _plan, cells in report:
         raw, rdf = cells.get("raw", {}), cells.get("rdflib", {})
@@ -299,9 +328,11 @@ def print_report(report: list, args: argparse.Namespace) -> None:
             if e not in cells:
                 continue
             c = cells[e]
-            print(f"{label if first else '':<6} {ENGINE_NAMES[e]:<18} {ratio(c, raw, 'load'):>10} "
-                  f"{ratio(c, raw, 'suite'):>11} {ratio(c, raw, 'peak_mb'):>10} "
-                  f"{stopped_ratio(rdf, c, args.bound):>19}")
+            print(
+                f"{label if first else '':<6} {ENGINE_NAMES[e]:<18} {ratio(c, raw, 'load'):>10} "
+                f"{ratio(c, raw, 'suite'):>11} {ratio(c, raw, 'peak_mb'):>10} "
+                f"{stopped_ratio(rdf, c, args.bound):>19}"
+            )
             first = False
         if rdf:
             print(f"{'':<6} {'rdflib load /this':<18} {ratio(rdf, cells.get('ip5graph', {}), 'load'):>10}")
@@ -312,8 +343,10 @@ def print_report(report: list, args: argparse.Namespace) -> None:
         counts = {e: c["suite"]["rows"] for e, c in cells.items() if c.get("suite")}
         for e, c in cells.items():
             if c.get("stopped"):
-                notes.append(f"{label}: {ENGINE_NAMES[e]} stopped after {args.bound:g} s "
-                             f"({'during the suite' if c.get('load') else 'while loading'})")
+                notes.append(
+                    f"{label}: {ENGINE_NAMES[e]} stopped after {args.bound:g} s "
+                    f"({'during the suite' if c.get('load') else 'while loading'})"
+                )
             if c.get("error"):
                 notes.append(f"{label}: {ENGINE_NAMES[e]} failed: {c['error']}")
         if counts:
@@ -345,8 +378,10 @@ def print_targets(report: list, bound: float) -> None:
     for e in ("ip5graph", "cold"):
         c = cells.get(e)
         if c:
-            print(f"  {ENGINE_NAMES[e]:<18} load {ratio(c, raw, 'load')}, suite {ratio(c, raw, 'suite')}, "
-                  f"rdflib/this {stopped_ratio(rdf, c, bound)}, peak {c.get('peak_mb') or 0:.0f} MB")
+            print(
+                f"  {ENGINE_NAMES[e]:<18} load {ratio(c, raw, 'load')}, suite {ratio(c, raw, 'suite')}, "
+                f"rdflib/this {stopped_ratio(rdf, c, bound)}, peak {c.get('peak_mb') or 0:.0f} MB"
+            )
 
 
 def stopped_ratio(rdf: dict, ip5: dict, bound: float) -> str:

@@ -44,17 +44,48 @@ PREFIXES: dict[str, str] = {
 }
 # One prefix per IRI kind, so that data IRIs can be written as prefixed names in Turtle.
 KINDS = (
-    "office", "forum", "organization", "association", "working-group", "meeting", "person",
-    "place", "tenure", "participation", "initiative", "document", "aim", "source", "claim",
-    "conflict", "inference", "name-change", "share", "role", "format", "kind", "tier",
+    "office",
+    "forum",
+    "organization",
+    "association",
+    "working-group",
+    "meeting",
+    "person",
+    "place",
+    "tenure",
+    "participation",
+    "initiative",
+    "document",
+    "aim",
+    "source",
+    "claim",
+    "conflict",
+    "inference",
+    "name-change",
+    "share",
+    "role",
+    "format",
+    "kind",
+    "tier",
 )
 for _k in KINDS:
     PREFIXES[_k] = f"{ID}{_k}/"
 
 # The file split of graph_data/ (by subject), so that a synthetic directory looks like the real one.
-FILES = ("application-shares", "initiatives", "meetings", "organizations",
-         "participations-heads-meetings", "participations-other-meetings", "people", "places",
-         "sources-encyclopedic", "sources-official", "sources-secondary", "tenures")
+FILES = (
+    "application-shares",
+    "initiatives",
+    "meetings",
+    "organizations",
+    "participations-heads-meetings",
+    "participations-other-meetings",
+    "people",
+    "places",
+    "sources-encyclopedic",
+    "sources-official",
+    "sources-secondary",
+    "tenures",
+)
 SOURCE_FILE = {"off": "sources-official", "2nd": "sources-secondary", "wiki": "sources-encyclopedic"}
 
 # The IP5 heads meetings of the brief: year -> ordinal (no meeting in 2009).
@@ -69,57 +100,234 @@ REGIONS = ("Japan", "United States", "Europe", "China", "Korea")
 
 # Name parts per region: (romanised, native script or "").
 FAMILY = {
-    "Japan": [("Sato", "佐藤"), ("Suzuki", "鈴木"), ("Takahashi", "高橋"), ("Tanaka", "田中"),
-              ("Watanabe", "渡辺"), ("Ito", "伊藤"), ("Yamamoto", "山本"), ("Nakamura", "中村"),
-              ("Kobayashi", "小林"), ("Kato", "加藤"), ("Yoshida", "吉田"), ("Yamada", "山田"),
-              ("Sasaki", "佐々木"), ("Matsumoto", "松本"), ("Inoue", "井上"), ("Kimura", "木村")],
-    "China": [("Wang", "王"), ("Li", "李"), ("Zhang", "张"), ("Liu", "刘"), ("Chen", "陈"),
-              ("Yang", "杨"), ("Huang", "黄"), ("Zhao", "赵"), ("Wu", "吴"), ("Zhou", "周"),
-              ("Xu", "徐"), ("Sun", "孙"), ("Ma", "马"), ("Zhu", "朱"), ("Hu", "胡"), ("Guo", "郭")],
-    "Korea": [("Kim", "김"), ("Lee", "이"), ("Park", "박"), ("Choi", "최"), ("Jung", "정"),
-              ("Kang", "강"), ("Cho", "조"), ("Yoon", "윤"), ("Jang", "장"), ("Lim", "임"),
-              ("Han", "한"), ("Oh", "오"), ("Seo", "서"), ("Shin", "신"), ("Kwon", "권"), ("Song", "송")],
-    "United States": [(n, "") for n in (
-        "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
-        "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris")],
-    "Europe": [(n, "") for n in (
-        "Müller", "Dubois", "Rossi", "García", "Jansen", "Nowak", "Silva", "Novák",
-        "Lindqvist", "Papadopoulos", "Horvat", "Murphy", "Weber", "Moreau", "Costa", "Virtanen")],
+    "Japan": [
+        ("Sato", "佐藤"),
+        ("Suzuki", "鈴木"),
+        ("Takahashi", "高橋"),
+        ("Tanaka", "田中"),
+        ("Watanabe", "渡辺"),
+        ("Ito", "伊藤"),
+        ("Yamamoto", "山本"),
+        ("Nakamura", "中村"),
+        ("Kobayashi", "小林"),
+        ("Kato", "加藤"),
+        ("Yoshida", "吉田"),
+        ("Yamada", "山田"),
+        ("Sasaki", "佐々木"),
+        ("Matsumoto", "松本"),
+        ("Inoue", "井上"),
+        ("Kimura", "木村"),
+    ],
+    "China": [
+        ("Wang", "王"),
+        ("Li", "李"),
+        ("Zhang", "张"),
+        ("Liu", "刘"),
+        ("Chen", "陈"),
+        ("Yang", "杨"),
+        ("Huang", "黄"),
+        ("Zhao", "赵"),
+        ("Wu", "吴"),
+        ("Zhou", "周"),
+        ("Xu", "徐"),
+        ("Sun", "孙"),
+        ("Ma", "马"),
+        ("Zhu", "朱"),
+        ("Hu", "胡"),
+        ("Guo", "郭"),
+    ],
+    "Korea": [
+        ("Kim", "김"),
+        ("Lee", "이"),
+        ("Park", "박"),
+        ("Choi", "최"),
+        ("Jung", "정"),
+        ("Kang", "강"),
+        ("Cho", "조"),
+        ("Yoon", "윤"),
+        ("Jang", "장"),
+        ("Lim", "임"),
+        ("Han", "한"),
+        ("Oh", "오"),
+        ("Seo", "서"),
+        ("Shin", "신"),
+        ("Kwon", "권"),
+        ("Song", "송"),
+    ],
+    "United States": [
+        (n, "")
+        for n in (
+            "Smith",
+            "Johnson",
+            "Williams",
+            "Brown",
+            "Jones",
+            "Miller",
+            "Davis",
+            "Wilson",
+            "Anderson",
+            "Taylor",
+            "Thomas",
+            "Moore",
+            "Martin",
+            "Jackson",
+            "White",
+            "Harris",
+        )
+    ],
+    "Europe": [
+        (n, "")
+        for n in (
+            "Müller",
+            "Dubois",
+            "Rossi",
+            "García",
+            "Jansen",
+            "Nowak",
+            "Silva",
+            "Novák",
+            "Lindqvist",
+            "Papadopoulos",
+            "Horvat",
+            "Murphy",
+            "Weber",
+            "Moreau",
+            "Costa",
+            "Virtanen",
+        )
+    ],
 }
 GIVEN = {
-    "Japan": [("Haruki", "春樹"), ("Yuki", "由紀"), ("Kenji", "健二"), ("Naoko", "直子"),
-              ("Hiroshi", "浩"), ("Akira", "明"), ("Makoto", "誠"), ("Emi", "恵美"),
-              ("Takeshi", "武"), ("Yoko", "洋子"), ("Satoshi", "聡"), ("Keiko", "恵子")],
-    "China": [("Wei", "伟"), ("Fang", "芳"), ("Min", "敏"), ("Jing", "静"), ("Lei", "磊"),
-              ("Qiang", "强"), ("Yan", "艳"), ("Jun", "军"), ("Hua", "华"), ("Ping", "平"),
-              ("Gang", "刚"), ("Lina", "丽娜")],
-    "Korea": [("Minjun", "민준"), ("Seoyeon", "서연"), ("Jihoon", "지훈"), ("Jiwoo", "지우"),
-              ("Hyunwoo", "현우"), ("Soojin", "수진"), ("Dongho", "동호"), ("Eunji", "은지"),
-              ("Youngsoo", "영수"), ("Mikyung", "미경"), ("Sungmin", "성민"), ("Hyejin", "혜진")],
-    "United States": [(n, "") for n in (
-        "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda",
-        "David", "Susan", "Karen", "Daniel")],
-    "Europe": [(n, "") for n in (
-        "Anna", "Luca", "Sophie", "Jan", "Marta", "Pierre", "Elena", "Lars",
-        "Ines", "Tomás", "Benoît", "Katarzyna")],
+    "Japan": [
+        ("Haruki", "春樹"),
+        ("Yuki", "由紀"),
+        ("Kenji", "健二"),
+        ("Naoko", "直子"),
+        ("Hiroshi", "浩"),
+        ("Akira", "明"),
+        ("Makoto", "誠"),
+        ("Emi", "恵美"),
+        ("Takeshi", "武"),
+        ("Yoko", "洋子"),
+        ("Satoshi", "聡"),
+        ("Keiko", "恵子"),
+    ],
+    "China": [
+        ("Wei", "伟"),
+        ("Fang", "芳"),
+        ("Min", "敏"),
+        ("Jing", "静"),
+        ("Lei", "磊"),
+        ("Qiang", "强"),
+        ("Yan", "艳"),
+        ("Jun", "军"),
+        ("Hua", "华"),
+        ("Ping", "平"),
+        ("Gang", "刚"),
+        ("Lina", "丽娜"),
+    ],
+    "Korea": [
+        ("Minjun", "민준"),
+        ("Seoyeon", "서연"),
+        ("Jihoon", "지훈"),
+        ("Jiwoo", "지우"),
+        ("Hyunwoo", "현우"),
+        ("Soojin", "수진"),
+        ("Dongho", "동호"),
+        ("Eunji", "은지"),
+        ("Youngsoo", "영수"),
+        ("Mikyung", "미경"),
+        ("Sungmin", "성민"),
+        ("Hyejin", "혜진"),
+    ],
+    "United States": [
+        (n, "")
+        for n in (
+            "James",
+            "Mary",
+            "Robert",
+            "Patricia",
+            "John",
+            "Jennifer",
+            "Michael",
+            "Linda",
+            "David",
+            "Susan",
+            "Karen",
+            "Daniel",
+        )
+    ],
+    "Europe": [
+        (n, "")
+        for n in (
+            "Anna",
+            "Luca",
+            "Sophie",
+            "Jan",
+            "Marta",
+            "Pierre",
+            "Elena",
+            "Lars",
+            "Ines",
+            "Tomás",
+            "Benoît",
+            "Katarzyna",
+        )
+    ],
 }
 EAST_ASIAN = {"Japan", "China", "Korea"}
-FOLD = str.maketrans({"ü": "u", "é": "e", "í": "i", "á": "a", "ó": "o", "ô": "o", "î": "i",
-                      "â": "a", "ç": "c", "ñ": "n", "ê": "e", "è": "e"})
+FOLD = str.maketrans(
+    {
+        "ü": "u",
+        "é": "e",
+        "í": "i",
+        "á": "a",
+        "ó": "o",
+        "ô": "o",
+        "î": "i",
+        "â": "a",
+        "ç": "c",
+        "ñ": "n",
+        "ê": "e",
+        "è": "e",
+    }
+)
 
 CITIES = {
     "Japan": [("tokyo", "Tokyo", "東京"), ("osaka", "Osaka", "大阪"), ("kyoto", "Kyoto", "京都")],
-    "United States": [("honolulu", "Honolulu", ""), ("cupertino", "Cupertino", ""),
-                      ("new-orleans", "New Orleans", ""), ("alexandria", "Alexandria", "")],
-    "Europe": [("munich", "Munich", ""), ("valletta", "Valletta", ""), ("porticcio", "Porticcio", ""),
-               ("the-hague", "The Hague", "")],
-    "China": [("guilin", "Guilin", "桂林"), ("suzhou", "Suzhou", "苏州"), ("tianjin", "Tianjin", "天津"),
-              ("chengdu", "Chengdu", "成都")],
-    "Korea": [("jeju", "Jeju", "제주"), ("busan", "Busan", "부산"), ("incheon", "Incheon", "인천"),
-              ("seoul", "Seoul", "서울"), ("daejeon", "Daejeon", "대전")],
+    "United States": [
+        ("honolulu", "Honolulu", ""),
+        ("cupertino", "Cupertino", ""),
+        ("new-orleans", "New Orleans", ""),
+        ("alexandria", "Alexandria", ""),
+    ],
+    "Europe": [
+        ("munich", "Munich", ""),
+        ("valletta", "Valletta", ""),
+        ("porticcio", "Porticcio", ""),
+        ("the-hague", "The Hague", ""),
+    ],
+    "China": [
+        ("guilin", "Guilin", "桂林"),
+        ("suzhou", "Suzhou", "苏州"),
+        ("tianjin", "Tianjin", "天津"),
+        ("chengdu", "Chengdu", "成都"),
+    ],
+    "Korea": [
+        ("jeju", "Jeju", "제주"),
+        ("busan", "Busan", "부산"),
+        ("incheon", "Incheon", "인천"),
+        ("seoul", "Seoul", "서울"),
+        ("daejeon", "Daejeon", "대전"),
+    ],
 }
-COUNTRY = {"Japan": "Japan", "United States": "United States", "Europe": "Germany",
-           "China": "China", "Korea": "Republic of Korea"}
+COUNTRY = {
+    "Japan": "Japan",
+    "United States": "United States",
+    "Europe": "Germany",
+    "China": "China",
+    "Korea": "Republic of Korea",
+}
 
 # Forum 0: the fixed IRIs of the brief (slug, abbreviation, English label, region, native label).
 IP5_OFFICES = [
@@ -149,18 +357,51 @@ SEED_WIPO_DG = ("daren-tang", "Daren Tang")
 SEED_WIPO_DEPUTY = ("lisa-jorgenson", "Lisa Jorgenson")
 SEED_DATE = date(2021, 6, 23)
 
-HEAD_TITLE = {"Japan": "Commissioner", "United States": "Director", "Europe": "President",
-              "China": "Commissioner", "Korea": "Commissioner"}
-INITIATIVE_KINDS = ("project", "pilot-programme", "task-force", "service", "classification",
-                    "consultation", "foundation-project", "policy", "website")
+HEAD_TITLE = {
+    "Japan": "Commissioner",
+    "United States": "Director",
+    "Europe": "President",
+    "China": "Commissioner",
+    "Korea": "Commissioner",
+}
+INITIATIVE_KINDS = (
+    "project",
+    "pilot-programme",
+    "task-force",
+    "service",
+    "classification",
+    "consultation",
+    "foundation-project",
+    "policy",
+    "website",
+)
 DOCUMENT_KINDS = ("joint-statement", "roadmap", "publication", "work-plan", "vision")
-TOPICS = ("work sharing", "classification", "machine translation", "search strategies",
-          "examination practice", "dossier access", "citation data", "application format",
-          "quality management", "emerging technologies", "design drawings", "assignment recording",
-          "statistics", "training", "sustainability", "small enterprises")
-SOURCE_TYPES = (("off", "official news item"), ("off", "official press release"),
-                ("2nd", "news agency article"), ("2nd", "law firm blog post"),
-                ("wiki", "encyclopedia article"), ("off", "official report"))
+TOPICS = (
+    "work sharing",
+    "classification",
+    "machine translation",
+    "search strategies",
+    "examination practice",
+    "dossier access",
+    "citation data",
+    "application format",
+    "quality management",
+    "emerging technologies",
+    "design drawings",
+    "assignment recording",
+    "statistics",
+    "training",
+    "sustainability",
+    "small enterprises",
+)
+SOURCE_TYPES = (
+    ("off", "official news item"),
+    ("off", "official press release"),
+    ("2nd", "news agency article"),
+    ("2nd", "law firm blog post"),
+    ("wiki", "encyclopedia article"),
+    ("off", "official report"),
+)
 WG_SUBJECTS = ("classification", "information technology", "examination")
 ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
@@ -297,9 +538,17 @@ class Line:
     lands within a few per cent of the target at every scale.
     """
 
-    def __init__(self, gen: Generator, org: str, org_slug: str, region: str, title: str,
-                 srcs: list[str], fixed: dict[date, tuple[str, str, str, str, bool]] | None,
-                 what: str) -> None:
+    def __init__(
+        self,
+        gen: Generator,
+        org: str,
+        org_slug: str,
+        region: str,
+        title: str,
+        srcs: list[str],
+        fixed: dict[date, tuple[str, str, str, str, bool]] | None,
+        what: str,
+    ) -> None:
         self.gen, self.org, self.org_slug, self.region = gen, org, org_slug, region
         self.title, self.srcs, self.fixed, self.what = title, srcs, fixed or {}, what
         self.tenures: list[Tenure] = []
@@ -353,17 +602,20 @@ class Generator:
             tier, stype = SOURCE_TYPES[k % len(SOURCE_TYPES)]
             sid = f"X{k}"
             iri = e("source", f"x{k}")
-            publisher = ("forum secretariat", "office press desk", "news agency", "law firm",
-                         "encyclopedia")[k % 5]
-            self.w.node(SOURCE_FILE[tier], iri, [
-                ("a", "ip5:Source"),
-                ("rdfs:label", lit(f"{sid}: synthetic {stype} number {k} of forum {forum}")),
-                ("ip5:sourceId", plain(sid)),
-                ("ip5:address", plain(f"https://example.org/synthetic/{forum}/{k}")),
-                ("ip5:publisher", plain(f"synthetic {publisher} {forum}")),
-                ("ip5:sourceType", plain(stype)),
-                ("ip5:tier", f"tier:{tier}" if tier[0].isalpha() else e("tier", tier)),
-            ])
+            publisher = ("forum secretariat", "office press desk", "news agency", "law firm", "encyclopedia")[k % 5]
+            self.w.node(
+                SOURCE_FILE[tier],
+                iri,
+                [
+                    ("a", "ip5:Source"),
+                    ("rdfs:label", lit(f"{sid}: synthetic {stype} number {k} of forum {forum}")),
+                    ("ip5:sourceId", plain(sid)),
+                    ("ip5:address", plain(f"https://example.org/synthetic/{forum}/{k}")),
+                    ("ip5:publisher", plain(f"synthetic {publisher} {forum}")),
+                    ("ip5:sourceType", plain(stype)),
+                    ("ip5:tier", f"tier:{tier}" if tier[0].isalpha() else e("tier", tier)),
+                ],
+            )
             out.append(iri)
         return out
 
@@ -375,14 +627,17 @@ class Generator:
             lang = LANG_OF_REGION[region]
             if native and lang:
                 pairs.append(("rdfs:label", lit(native, lang)))
-            pairs += [("ip5:country", lit(COUNTRY[region])),
-                      ("rdfs:comment", lit(f"Synthetic place record for {label}.")),
-                      ("dcterms:source", srcs[0])]
+            pairs += [
+                ("ip5:country", lit(COUNTRY[region])),
+                ("rdfs:comment", lit(f"Synthetic place record for {label}.")),
+                ("dcterms:source", srcs[0]),
+            ]
             self.w.node("places", iri, pairs)
         return iri
 
-    def person(self, region: str, srcs: list[str], fixed: tuple[str, str, str, str] | None = None,
-               what: str = "staff member") -> Person:
+    def person(
+        self, region: str, srcs: list[str], fixed: tuple[str, str, str, str] | None = None, what: str = "staff member"
+    ) -> Person:
         rng = self.rng
         if fixed:
             slug, label, native, lang = fixed
@@ -405,8 +660,10 @@ class Generator:
             pairs.append(("rdfs:label", lit(native, lang)))
         if alt:
             pairs.append(("skos:altLabel", lit(alt)))
-        pairs += [("rdfs:comment", lit(f"Synthetic {what} from {region}, record {slug}.")),
-                  ("dcterms:source", rng.choice(srcs))]
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic {what} from {region}, record {slug}.")),
+            ("dcterms:source", rng.choice(srcs)),
+        ]
         self.w.node("people", iri, pairs)
         return Person(iri, slug, label, region)
 
@@ -427,19 +684,23 @@ class Generator:
         line.number += 1
         iri = e("tenure", f"{line.org_slug}-{person.slug}")
         line.tenures.append(Tenure(iri, person, line.org, start, end, acting))
-        pairs = [("a", "ip5:Tenure"),
-                 ("rdfs:label", lit(f"{person.label} as {line.title}")),
-                 ("ip5:holder", person.iri), ("ip5:organization", line.org),
-                 ("ip5:title", lit(("Acting " if acting else "") + line.title)),
-                 ("ip5:startDate", dlit(start)),
-                 ("ip5:acting", TRUE if acting else FALSE)]
+        pairs = [
+            ("a", "ip5:Tenure"),
+            ("rdfs:label", lit(f"{person.label} as {line.title}")),
+            ("ip5:holder", person.iri),
+            ("ip5:organization", line.org),
+            ("ip5:title", lit(("Acting " if acting else "") + line.title)),
+            ("ip5:startDate", dlit(start)),
+            ("ip5:acting", TRUE if acting else FALSE),
+        ]
         if end is not None:
             pairs.append(("ip5:endDate", dlit(end)))
         if not acting and line.what == "head":
             pairs.append(("ip5:ordinal", typed(line.number, "integer")))
-        pairs += [("rdfs:comment", lit(f"Synthetic tenure of {person.label} at {line.org_slug}, "
-                                       f"from {start.isoformat()}.")),
-                  ("dcterms:source", rng.choice(line.srcs))]
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic tenure of {person.label} at {line.org_slug}, from {start.isoformat()}.")),
+            ("dcterms:source", rng.choice(line.srcs)),
+        ]
         self.w.node("tenures", iri, pairs)
         return end
 
@@ -453,31 +714,58 @@ class Generator:
         forum = e("forum", "ip5") if ip5 else e("forum", f"x{f}")
         industry = e("forum", "ip5-industry") if ip5 else e("forum", f"x{f}-industry")
         sx = "" if ip5 else f"x{f}-"  # slug prefix of this forum's nodes
-        w.node("organizations", forum, [
-            ("a", "ip5:Forum"), ("rdfs:label", lit(tag)),
-            ("rdfs:label", lit(f"{tag} 五庁", "ja")), ("rdfs:label", lit(f"{tag} 五局", "zh")),
-            ("ip5:foundingDate", typed(2007, "gYear")),
-            ("rdfs:comment", lit(f"Synthetic record of the co-operation forum {tag}.")),
-            ("dcterms:source", srcs[0]), ("dcterms:source", srcs[1])])
-        w.node("organizations", industry, [
-            ("a", "ip5:Forum"), ("rdfs:label", lit(f"{tag} Industry")),
-            ("rdfs:comment", lit(f"Synthetic record of the industry group of {tag}.")),
-            ("dcterms:source", srcs[2])])
+        w.node(
+            "organizations",
+            forum,
+            [
+                ("a", "ip5:Forum"),
+                ("rdfs:label", lit(tag)),
+                ("rdfs:label", lit(f"{tag} 五庁", "ja")),
+                ("rdfs:label", lit(f"{tag} 五局", "zh")),
+                ("ip5:foundingDate", typed(2007, "gYear")),
+                ("rdfs:comment", lit(f"Synthetic record of the co-operation forum {tag}.")),
+                ("dcterms:source", srcs[0]),
+                ("dcterms:source", srcs[1]),
+            ],
+        )
+        w.node(
+            "organizations",
+            industry,
+            [
+                ("a", "ip5:Forum"),
+                ("rdfs:label", lit(f"{tag} Industry")),
+                ("rdfs:comment", lit(f"Synthetic record of the industry group of {tag}.")),
+                ("dcterms:source", srcs[2]),
+            ],
+        )
         for i, subject in enumerate(WG_SUBJECTS, 1):
-            w.node("organizations", e("working-group", f"{sx}wg{i}"), [
-                ("a", "ip5:WorkingGroup"), ("rdfs:label", lit(f"{tag} WG{i}: {subject}")),
-                ("org:subOrganizationOf", forum),
-                ("rdfs:comment", lit(f"Synthetic working group of {tag} on {subject}.")),
-                ("dcterms:source", srcs[3])])
+            w.node(
+                "organizations",
+                e("working-group", f"{sx}wg{i}"),
+                [
+                    ("a", "ip5:WorkingGroup"),
+                    ("rdfs:label", lit(f"{tag} WG{i}: {subject}")),
+                    ("org:subOrganizationOf", forum),
+                    ("rdfs:comment", lit(f"Synthetic working group of {tag} on {subject}.")),
+                    ("dcterms:source", srcs[3]),
+                ],
+            )
         share_date = 2010 + f % 15
-        w.node("application-shares", e("share", f"{sx}applications-{share_date}"), [
-            ("a", "ip5:ApplicationShare"),
-            ("rdfs:label", lit(f"{tag} share of worldwide applications, {share_date}")),
-            ("ip5:subject", forum), ("ip5:sharePercent", typed(f"{70 + f % 25}.0", "decimal")),
-            ("ip5:qualifier", plain("about")), ("ip5:measure", plain("patent applications")),
-            ("ip5:date", typed(share_date, "gYear")),
-            ("rdfs:comment", lit(f"Synthetic share statement for {tag}.")),
-            ("dcterms:source", srcs[4])])
+        w.node(
+            "application-shares",
+            e("share", f"{sx}applications-{share_date}"),
+            [
+                ("a", "ip5:ApplicationShare"),
+                ("rdfs:label", lit(f"{tag} share of worldwide applications, {share_date}")),
+                ("ip5:subject", forum),
+                ("ip5:sharePercent", typed(f"{70 + f % 25}.0", "decimal")),
+                ("ip5:qualifier", plain("about")),
+                ("ip5:measure", plain("patent applications")),
+                ("ip5:date", typed(share_date, "gYear")),
+                ("rdfs:comment", lit(f"Synthetic share statement for {tag}.")),
+                ("dcterms:source", srcs[4]),
+            ],
+        )
 
         # Offices, with their heads, deputies and staff.
         offices: list[Office] = []
@@ -494,62 +782,114 @@ class Generator:
             pairs = [("a", "ip5:PatentOffice"), ("rdfs:label", lit(label))]
             if lang:
                 pairs.append(("rdfs:label", lit(native or f"合成特許庁 {f}.{i + 1}", lang)))
-            pairs += [("ip5:abbreviation", plain(abbr)), ("ip5:region", lit(region)),
-                      ("ip5:headquarters", hq), ("org:memberOf", forum),
-                      ("ip5:foundingDate", typed(1880 + (f * 7 + i * 13) % 120, "gYear")),
-                      ("ip5:website", typed(f"https://example.org/office/{slug}", "anyURI")),
-                      ("rdfs:comment", lit(f"Synthetic record of the patent office {abbr} of {tag}.")),
-                      *[("dcterms:source", x) for x in rng.sample(srcs, 2)]]
+            pairs += [
+                ("ip5:abbreviation", plain(abbr)),
+                ("ip5:region", lit(region)),
+                ("ip5:headquarters", hq),
+                ("org:memberOf", forum),
+                ("ip5:foundingDate", typed(1880 + (f * 7 + i * 13) % 120, "gYear")),
+                ("ip5:website", typed(f"https://example.org/office/{slug}", "anyURI")),
+                ("rdfs:comment", lit(f"Synthetic record of the patent office {abbr} of {tag}.")),
+                *[("dcterms:source", x) for x in rng.sample(srcs, 2)],
+            ]
             w.node("organizations", iri, pairs)
             fixed = {SEED_DATE: SEED_HEADS[slug]} if ip5 and slug in SEED_HEADS else None
-            office = Office(iri, abbr, label, region,
-                            Line(self, iri, slug, region, HEAD_TITLE[region], srcs, fixed, "head"),
-                            Line(self, iri, slug, region, "Deputy " + HEAD_TITLE[region], srcs,
-                                 None, "deputy"))
+            office = Office(
+                iri,
+                abbr,
+                label,
+                region,
+                Line(self, iri, slug, region, HEAD_TITLE[region], srcs, fixed, "head"),
+                Line(self, iri, slug, region, "Deputy " + HEAD_TITLE[region], srcs, None, "deputy"),
+            )
             office.staff = [self.person(region, srcs) for _ in range(6)]
             offices.append(office)
             if i == 4 and f % 3 == 0:  # a renaming, like KIPO's in 2025
-                w.node("organizations", e("name-change", f"{slug}-2025"), [
-                    ("a", "ip5:NameChange"), ("rdfs:label", lit(f"Renaming of {abbr}, 2025")),
-                    ("ip5:affectedOrganization", iri), ("ip5:previousName", lit(label)),
-                    ("ip5:newName", lit(f"Ministry of Intellectual Property {f}")),
-                    ("ip5:date", dlit(date(2025, 10, 1))),
-                    ("rdfs:comment", lit(f"Synthetic renaming of {abbr}.")),
-                    ("dcterms:source", srcs[5])])
+                w.node(
+                    "organizations",
+                    e("name-change", f"{slug}-2025"),
+                    [
+                        ("a", "ip5:NameChange"),
+                        ("rdfs:label", lit(f"Renaming of {abbr}, 2025")),
+                        ("ip5:affectedOrganization", iri),
+                        ("ip5:previousName", lit(label)),
+                        ("ip5:newName", lit(f"Ministry of Intellectual Property {f}")),
+                        ("ip5:date", dlit(date(2025, 10, 1))),
+                        ("rdfs:comment", lit(f"Synthetic renaming of {abbr}.")),
+                        ("dcterms:source", srcs[5]),
+                    ],
+                )
 
         associations = []
         for j, (slug, abbr, label, region) in enumerate(
-                IP5_ASSOCIATIONS if ip5 else
-                [(f"x{f}-a{j + 1}", f"A{f}.{j + 1}", f"Synthetic Industry Association {f}.{j + 1}", r)
-                 for j, r in enumerate(REGIONS)]):
+            IP5_ASSOCIATIONS
+            if ip5
+            else [
+                (f"x{f}-a{j + 1}", f"A{f}.{j + 1}", f"Synthetic Industry Association {f}.{j + 1}", r)
+                for j, r in enumerate(REGIONS)
+            ]
+        ):
             iri = e("association", slug)
-            w.node("organizations", iri, [
-                ("a", "ip5:IndustryAssociation"), ("rdfs:label", lit(label)),
-                ("ip5:abbreviation", plain(abbr)), ("ip5:region", lit(region)),
-                ("org:memberOf", industry),
-                ("ip5:foundingDate", typed(1900 + (f + j * 17) % 110, "gYear")),
-                ("rdfs:comment", lit(f"Synthetic industry association {abbr} of {tag}.")),
-                ("dcterms:source", rng.choice(srcs))])
+            w.node(
+                "organizations",
+                iri,
+                [
+                    ("a", "ip5:IndustryAssociation"),
+                    ("rdfs:label", lit(label)),
+                    ("ip5:abbreviation", plain(abbr)),
+                    ("ip5:region", lit(region)),
+                    ("org:memberOf", industry),
+                    ("ip5:foundingDate", typed(1900 + (f + j * 17) % 110, "gYear")),
+                    ("rdfs:comment", lit(f"Synthetic industry association {abbr} of {tag}.")),
+                    ("dcterms:source", rng.choice(srcs)),
+                ],
+            )
             associations.append((iri, self.person(region, srcs, what="association representative")))
 
         wipo = e("organization", "wipo")
         if ip5:
-            w.node("organizations", wipo, [
-                ("a", "ip5:InternationalOrganization"),
-                ("rdfs:label", lit("World Intellectual Property Organization")),
-                ("rdfs:label", lit("世界知识产权组织", "zh")), ("ip5:abbreviation", plain("WIPO")),
-                ("rdfs:comment", lit("Synthetic record of the observer organisation.")),
-                ("dcterms:source", srcs[6])])
-            w.node("organizations", e("forum", "trilateral"), [
-                ("a", "ip5:Forum"), ("rdfs:label", lit("Trilateral")),
-                ("rdfs:comment", lit("Synthetic record of the predecessor forum.")),
-                ("dcterms:source", srcs[7])])
+            w.node(
+                "organizations",
+                wipo,
+                [
+                    ("a", "ip5:InternationalOrganization"),
+                    ("rdfs:label", lit("World Intellectual Property Organization")),
+                    ("rdfs:label", lit("世界知识产权组织", "zh")),
+                    ("ip5:abbreviation", plain("WIPO")),
+                    ("rdfs:comment", lit("Synthetic record of the observer organisation.")),
+                    ("dcterms:source", srcs[6]),
+                ],
+            )
+            w.node(
+                "organizations",
+                e("forum", "trilateral"),
+                [
+                    ("a", "ip5:Forum"),
+                    ("rdfs:label", lit("Trilateral")),
+                    ("rdfs:comment", lit("Synthetic record of the predecessor forum.")),
+                    ("dcterms:source", srcs[7]),
+                ],
+            )
             self.wipo_dgs = Line(
-                self, wipo, "wipo", "Europe", "Director General", srcs,
-                {SEED_DATE: (SEED_WIPO_DG[0], SEED_WIPO_DG[1], "", "", False)}, "head")
+                self,
+                wipo,
+                "wipo",
+                "Europe",
+                "Director General",
+                srcs,
+                {SEED_DATE: (SEED_WIPO_DG[0], SEED_WIPO_DG[1], "", "", False)},
+                "head",
+            )
             self.wipo_deputies = Line(
-                self, wipo, "wipo", "United States", "Deputy Director General", srcs,
-                {SEED_DATE: (SEED_WIPO_DEPUTY[0], SEED_WIPO_DEPUTY[1], "", "", False)}, "deputy")
+                self,
+                wipo,
+                "wipo",
+                "United States",
+                "Deputy Director General",
+                srcs,
+                {SEED_DATE: (SEED_WIPO_DEPUTY[0], SEED_WIPO_DEPUTY[1], "", "", False)},
+                "deputy",
+            )
 
         # Meetings, year by year; stop when the target is reached.
         prev: dict[str, str] = {}
@@ -564,27 +904,51 @@ class Generator:
             before = w.count
             host = offices[(k + 1) % 5]  # the 14th (2021) hosted by the JPO
             mslug = f"{sx}heads-{year}"
-            when = SEED_DATE if (ip5 and year == 2021) else date(year, rng.randrange(5, 7),
-                                                                 rng.randrange(1, 29))
+            when = SEED_DATE if (ip5 and year == 2021) else date(year, rng.randrange(5, 7), rng.randrange(1, 29))
             heads = self.meeting(
-                mslug, "ip5:HeadsMeeting", f"{ordinal(k)} {tag} heads meeting", k, when,
-                host, offices, srcs, year, prev, "heads", wipo)
+                mslug,
+                "ip5:HeadsMeeting",
+                f"{ordinal(k)} {tag} heads meeting",
+                k,
+                when,
+                host,
+                offices,
+                srcs,
+                year,
+                prev,
+                "heads",
+                wipo,
+            )
             inferred = k in (3, 5, 6, 11, 15)
             if inferred:
-                self.inferred(mslug, heads, "ordinal", typed(k, "integer"), srcs,
-                              f"Counted from the meetings before and after the {ordinal(k)} one.")
+                self.inferred(
+                    mslug,
+                    heads,
+                    "ordinal",
+                    typed(k, "integer"),
+                    srcs,
+                    f"Counted from the meetings before and after the {ordinal(k)} one.",
+                )
             if year in INDUSTRY_YEARS or (not ip5 and year % 2 == 0):
                 industry_no += 1
-                self.industry_meeting(f"{sx}heads-industry-{year}", tag, industry_no, when, host,
-                                      offices, associations, heads, srcs, prev)
+                self.industry_meeting(
+                    f"{sx}heads-industry-{year}", tag, industry_no, when, host, offices, associations, heads, srcs, prev
+                )
             if year in DEPUTY_YEARS or (not ip5 and year >= 2012):
                 deputy_no += 1
-                self.deputy_meeting(f"{sx}deputy-heads-{year}", tag, deputy_no,
-                                    when - timedelta(days=rng.randrange(20, 60)), host, offices,
-                                    heads, srcs, prev)
+                self.deputy_meeting(
+                    f"{sx}deputy-heads-{year}",
+                    tag,
+                    deputy_no,
+                    when - timedelta(days=rng.randrange(20, 60)),
+                    host,
+                    offices,
+                    heads,
+                    srcs,
+                    prev,
+                )
             for g in range(3):
-                self.wg_meeting(f"{sx}wg{g + 1}-{year}", tag, g, date(year, 3 + g, 10 + g),
-                                offices, srcs)
+                self.wg_meeting(f"{sx}wg{g + 1}-{year}", tag, g, date(year, 3 + g, 10 + g), offices, srcs)
             initiatives += self.outcomes(sx, tag, year, k, heads, host, offices, srcs, initiatives)
             if year in (2013, 2020):
                 self.conflict(sx, tag, mslug, heads, when, srcs)
@@ -598,9 +962,21 @@ class Generator:
             line.cover(TENURE_SPAN[1])
         return w.count + 400 < self.target
 
-    def meeting(self, slug: str, cls: str, label: str, number: int, when: date, host: Office,
-                offices: list[Office], srcs: list[str], year: int, prev: dict[str, str],
-                series: str, wipo: str) -> str:
+    def meeting(
+        self,
+        slug: str,
+        cls: str,
+        label: str,
+        number: int,
+        when: date,
+        host: Office,
+        offices: list[Office],
+        srcs: list[str],
+        year: int,
+        prev: dict[str, str],
+        series: str,
+        wipo: str,
+    ) -> str:
         rng, w = self.rng, self.w
         iri = e("meeting", slug)
         online = year in ONLINE_YEARS
@@ -609,12 +985,15 @@ class Generator:
         place = self.place(city[0], city[1], city[2], host.region, srcs)
         chair = host.heads.on(when)
         precision = "year" if year == 2008 else "month" if year in (2007, 2011) else "day"
-        pairs = [("a", cls), ("rdfs:label", lit(label)),
-                 ("rdfs:label", lit(f"第{number}回五庁長官会合" if "heads" in series else label, "ja")),
-                 ("rdfs:label", lit(f"第{number}次局长会议", "zh")),
-                 ("rdfs:label", lit(f"제{number}차 청장회의", "ko")),
-                 ("ip5:ordinal", typed(number, "integer")),
-                 ("ip5:startDate", dlit(when, precision))]
+        pairs = [
+            ("a", cls),
+            ("rdfs:label", lit(label)),
+            ("rdfs:label", lit(f"第{number}回五庁長官会合" if "heads" in series else label, "ja")),
+            ("rdfs:label", lit(f"第{number}次局长会议", "zh")),
+            ("rdfs:label", lit(f"제{number}차 청장회의", "ko")),
+            ("ip5:ordinal", typed(number, "integer")),
+            ("ip5:startDate", dlit(when, precision)),
+        ]
         if precision == "day" and rng.random() < 0.5:
             pairs.append(("ip5:endDate", dlit(when + timedelta(days=1))))
             pairs.append(("ip5:seriesStartDate", dlit(when - timedelta(days=2))))
@@ -627,8 +1006,10 @@ class Generator:
             pairs += [("ip5:format", "format:in-person"), ("ip5:place", place)]
         pairs += [("ip5:host", host.iri), ("ip5:chair", chair.person.iri)]
         pairs += self.follow(prev, series, iri)
-        pairs += [("rdfs:comment", lit(f"Synthetic {label}, hosted by {host.abbr} in {year}.")),
-                  *[("dcterms:source", x) for x in rng.sample(srcs, 2)]]
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic {label}, hosted by {host.abbr} in {year}.")),
+            *[("dcterms:source", x) for x in rng.sample(srcs, 2)],
+        ]
         w.node("meetings", iri, pairs)
         for office in offices:
             t = office.heads.on(when)
@@ -644,11 +1025,11 @@ class Generator:
             dg = self.wipo_dgs.on(when).person
             if year >= 2015 and number % 2 == 0 or year == 2021:
                 dep = self.wipo_deputies.on(when).person
-                self.participation(slug, iri, dep, "role:observer", wipo, "Deputy Director General",
-                                   srcs, behalf=dg.iri, heads=True)
+                self.participation(
+                    slug, iri, dep, "role:observer", wipo, "Deputy Director General", srcs, behalf=dg.iri, heads=True
+                )
             else:
-                self.participation(slug, iri, dg, "role:observer", wipo, "Director General", srcs,
-                                   heads=True)
+                self.participation(slug, iri, dg, "role:observer", wipo, "Director General", srcs, heads=True)
         return iri
 
     def follow(self, prev: dict[str, str], series: str, iri: str) -> list[tuple[str, str]]:
@@ -663,80 +1044,155 @@ class Generator:
         self.w.node("meetings", before, [("ip5:nextMeeting", iri)])
         return [("ip5:previousMeeting", before)]
 
-    def participation(self, mslug: str, meeting: str, person: Person, role: str, org: str,
-                      capacity: str, srcs: list[str], behalf: str | None = None,
-                      heads: bool = False) -> None:
-        pairs = [("a", "ip5:Participation"),
-                 ("rdfs:label", lit(f"{person.label} at {mslug}")),
-                 ("ip5:meeting", meeting), ("ip5:participant", person.iri), ("ip5:role", role),
-                 ("ip5:representing", org)]
+    def participation(
+        self,
+        mslug: str,
+        meeting: str,
+        person: Person,
+        role: str,
+        org: str,
+        capacity: str,
+        srcs: list[str],
+        behalf: str | None = None,
+        heads: bool = False,
+    ) -> None:
+        pairs = [
+            ("a", "ip5:Participation"),
+            ("rdfs:label", lit(f"{person.label} at {mslug}")),
+            ("ip5:meeting", meeting),
+            ("ip5:participant", person.iri),
+            ("ip5:role", role),
+            ("ip5:representing", org),
+        ]
         if behalf:
             pairs.append(("ip5:onBehalfOf", behalf))
-        pairs += [("ip5:capacity", lit(capacity)),
-                  ("dcterms:source", self.rng.choice(srcs))]
+        pairs += [("ip5:capacity", lit(capacity)), ("dcterms:source", self.rng.choice(srcs))]
         file = "participations-heads-meetings" if heads else "participations-other-meetings"
         self.w.node(file, e("participation", f"{mslug}-{person.slug}"), pairs)
 
-    def industry_meeting(self, slug: str, tag: str, number: int, when: date, host: Office,
-                         offices: list[Office], associations: list[tuple[str, Person]],
-                         heads: str, srcs: list[str], prev: dict[str, str]) -> None:
+    def industry_meeting(
+        self,
+        slug: str,
+        tag: str,
+        number: int,
+        when: date,
+        host: Office,
+        offices: list[Office],
+        associations: list[tuple[str, Person]],
+        heads: str,
+        srcs: list[str],
+        prev: dict[str, str],
+    ) -> None:
         iri = e("meeting", slug)
         label = f"{ordinal(number)} {tag} heads and industry meeting"
-        pairs = [("a", "ip5:HeadsIndustryMeeting"), ("rdfs:label", lit(label)),
-                 ("ip5:ordinal", typed(number, "integer")),
-                 ("ip5:startDate", dlit(when)), ("ip5:partOfSeries", heads),
-                 ("ip5:host", host.iri), ("ip5:chair", host.heads.on(when).person.iri)]
+        pairs = [
+            ("a", "ip5:HeadsIndustryMeeting"),
+            ("rdfs:label", lit(label)),
+            ("ip5:ordinal", typed(number, "integer")),
+            ("ip5:startDate", dlit(when)),
+            ("ip5:partOfSeries", heads),
+            ("ip5:host", host.iri),
+            ("ip5:chair", host.heads.on(when).person.iri),
+        ]
         pairs += self.follow(prev, "industry", iri)
-        pairs += [("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
-                  ("dcterms:source", self.rng.choice(srcs))]
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
+            ("dcterms:source", self.rng.choice(srcs)),
+        ]
         self.w.node("meetings", iri, pairs)
         for office in offices:
             t = office.heads.on(when)
-            self.participation(slug, iri, t.person, "role:co-chair" if office is host else
-                               "role:head-of-delegation", office.iri, HEAD_TITLE[office.region], srcs)
+            self.participation(
+                slug,
+                iri,
+                t.person,
+                "role:co-chair" if office is host else "role:head-of-delegation",
+                office.iri,
+                HEAD_TITLE[office.region],
+                srcs,
+            )
         for assoc, rep in associations:
-            self.participation(slug, iri, rep, "role:industry-representative", assoc,
-                               "President", srcs)
+            self.participation(slug, iri, rep, "role:industry-representative", assoc, "President", srcs)
 
-    def deputy_meeting(self, slug: str, tag: str, number: int, when: date, host: Office,
-                       offices: list[Office], heads: str, srcs: list[str],
-                       prev: dict[str, str]) -> None:
+    def deputy_meeting(
+        self,
+        slug: str,
+        tag: str,
+        number: int,
+        when: date,
+        host: Office,
+        offices: list[Office],
+        heads: str,
+        srcs: list[str],
+        prev: dict[str, str],
+    ) -> None:
         iri = e("meeting", slug)
         label = f"{ordinal(number)} {tag} deputy heads meeting"
         chair = host.deputies.on(when)
-        pairs = [("a", "ip5:DeputyHeadsMeeting"), ("rdfs:label", lit(label)),
-                 ("ip5:ordinal", typed(number, "integer")), ("ip5:startDate", dlit(when)),
-                 ("ip5:partOfSeries", heads), ("ip5:host", host.iri),
-                 ("ip5:chair", chair.person.iri)]
+        pairs = [
+            ("a", "ip5:DeputyHeadsMeeting"),
+            ("rdfs:label", lit(label)),
+            ("ip5:ordinal", typed(number, "integer")),
+            ("ip5:startDate", dlit(when)),
+            ("ip5:partOfSeries", heads),
+            ("ip5:host", host.iri),
+            ("ip5:chair", chair.person.iri),
+        ]
         pairs += self.follow(prev, "deputy", iri)
-        pairs += [("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
-                  ("dcterms:source", self.rng.choice(srcs))]
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
+            ("dcterms:source", self.rng.choice(srcs)),
+        ]
         self.w.node("meetings", iri, pairs)
         for office in offices:
             t = office.deputies.on(when)
-            self.participation(slug, iri, t.person, "role:chair" if office is host else
-                               "role:representative", office.iri,
-                               "Deputy " + HEAD_TITLE[office.region], srcs)
+            self.participation(
+                slug,
+                iri,
+                t.person,
+                "role:chair" if office is host else "role:representative",
+                office.iri,
+                "Deputy " + HEAD_TITLE[office.region],
+                srcs,
+            )
 
-    def wg_meeting(self, slug: str, tag: str, g: int, when: date, offices: list[Office],
-                   srcs: list[str]) -> None:
+    def wg_meeting(self, slug: str, tag: str, g: int, when: date, offices: list[Office], srcs: list[str]) -> None:
         iri = e("meeting", slug)
         label = f"{tag} WG{g + 1} meeting {when.year}"
         host = offices[(when.year + g) % 5]
         chair = host.staff[g]
-        self.w.node("meetings", iri, [
-            ("a", "ip5:Meeting"), ("rdfs:label", lit(label)), ("ip5:startDate", dlit(when)),
-            ("ip5:host", host.iri), ("ip5:chair", chair.iri),
-            ("ip5:format", "format:videoconference" if g == 2 else "format:in-person"),
-            ("rdfs:comment", lit(f"Synthetic working-group meeting: {label}.")),
-            ("dcterms:source", self.rng.choice(srcs))])
+        self.w.node(
+            "meetings",
+            iri,
+            [
+                ("a", "ip5:Meeting"),
+                ("rdfs:label", lit(label)),
+                ("ip5:startDate", dlit(when)),
+                ("ip5:host", host.iri),
+                ("ip5:chair", chair.iri),
+                ("ip5:format", "format:videoconference" if g == 2 else "format:in-person"),
+                ("rdfs:comment", lit(f"Synthetic working-group meeting: {label}.")),
+                ("dcterms:source", self.rng.choice(srcs)),
+            ],
+        )
         for office in offices:
             person = office.staff[g] if office is host else office.staff[g + 3 * (when.year % 2)]
-            self.participation(slug, iri, person, "role:chair" if office is host else
-                               "role:participant", office.iri, "Delegate", srcs)
+            self.participation(
+                slug, iri, person, "role:chair" if office is host else "role:participant", office.iri, "Delegate", srcs
+            )
 
-    def outcomes(self, sx: str, tag: str, year: int, k: int, heads: str, host: Office,
-                 offices: list[Office], srcs: list[str], earlier: list[str]) -> list[str]:
+    def outcomes(
+        self,
+        sx: str,
+        tag: str,
+        year: int,
+        k: int,
+        heads: str,
+        host: Office,
+        offices: list[Office],
+        srcs: list[str],
+        earlier: list[str],
+    ) -> list[str]:
         rng, w = self.rng, self.w
         made = []
         for n in range(2):
@@ -747,9 +1203,13 @@ class Generator:
             label = f"{tag} {topic} {kind.replace('-', ' ')} ({year})"
             lead = offices[(k + n) % 5]
             start = date(year, 7, 1)
-            pairs = [("a", "ip5:Initiative"), ("rdfs:label", lit(label)),
-                     ("rdfs:label", lit(f"{tag} {topic} 事業 {year}", "ja")),
-                     ("ip5:kind", f"kind:{kind}"), ("ip5:leadOffice", lead.iri)]
+            pairs = [
+                ("a", "ip5:Initiative"),
+                ("rdfs:label", lit(label)),
+                ("rdfs:label", lit(f"{tag} {topic} 事業 {year}", "ja")),
+                ("ip5:kind", f"kind:{kind}"),
+                ("ip5:leadOffice", lead.iri),
+            ]
             if n == 1:
                 pairs.append(("ip5:leadOffice", offices[(k + 2) % 5].iri))
             pairs += [("ip5:startDate", dlit(start, "month" if n else "day"))]
@@ -760,18 +1220,24 @@ class Generator:
                 pairs.append(("ip5:relatedTo", rng.choice(earlier)))
             if earlier and kind == "foundation-project":
                 pairs.append(("ip5:partOf", earlier[0]))
-            pairs += [("rdfs:comment", lit(f"Synthetic initiative on {topic}, led by {lead.abbr}.")),
-                      ("dcterms:source", rng.choice(srcs))]
+            pairs += [
+                ("rdfs:comment", lit(f"Synthetic initiative on {topic}, led by {lead.abbr}.")),
+                ("dcterms:source", rng.choice(srcs)),
+            ]
             w.node("initiatives", iri, pairs)
             made.append(iri)
         dkind = DOCUMENT_KINDS[k % len(DOCUMENT_KINDS)]
         dslug = f"{sx}{dkind}-{year}"
         diri = e("document", dslug)
         label = f"{tag} {dkind.replace('-', ' ')} {year}"
-        pairs = [("a", "ip5:OutcomeDocument"), ("rdfs:label", lit(label)),
-                 ("rdfs:label", lit(f"{tag} 共同声明 {year}", "ja")),
-                 ("ip5:kind", f"kind:{dkind}"), ("ip5:date", dlit(date(year, 6, 30))),
-                 ("ip5:outcomeOf", heads)]
+        pairs = [
+            ("a", "ip5:OutcomeDocument"),
+            ("rdfs:label", lit(label)),
+            ("rdfs:label", lit(f"{tag} 共同声明 {year}", "ja")),
+            ("ip5:kind", f"kind:{dkind}"),
+            ("ip5:date", dlit(date(year, 6, 30))),
+            ("ip5:outcomeOf", heads),
+        ]
         if dkind == "roadmap" and made:
             pairs.append(("ip5:relatedTo", made[0]))
         aims = []
@@ -780,46 +1246,75 @@ class Generator:
                 aim = e("aim", f"{dslug}-{a}")
                 aims.append(aim)
                 pairs.append(("ip5:hasAim", aim))
-        pairs += [("rdfs:comment", lit(f"Synthetic outcome document: {label}.")),
-                  ("dcterms:source", rng.choice(srcs))]
+        pairs += [("rdfs:comment", lit(f"Synthetic outcome document: {label}.")), ("dcterms:source", rng.choice(srcs))]
         w.node("initiatives", diri, pairs)
         for a, aim in enumerate(aims, 1):
-            w.node("initiatives", aim, [
-                ("a", "ip5:Aim"), ("rdfs:label", lit(f"Aim {a} of {label}: {TOPICS[(k + a) % 16]}")),
-                ("ip5:ordinal", typed(a, "integer")),
-                ("rdfs:comment", lit(f"Synthetic aim {a} of the vision {label}.")),
-                ("dcterms:source", rng.choice(srcs))])
+            w.node(
+                "initiatives",
+                aim,
+                [
+                    ("a", "ip5:Aim"),
+                    ("rdfs:label", lit(f"Aim {a} of {label}: {TOPICS[(k + a) % 16]}")),
+                    ("ip5:ordinal", typed(a, "integer")),
+                    ("rdfs:comment", lit(f"Synthetic aim {a} of the vision {label}.")),
+                    ("dcterms:source", rng.choice(srcs)),
+                ],
+            )
         return made
 
-    def inferred(self, slug: str, entity: str, aspect: str, value: str, srcs: list[str],
-                 why: str) -> None:
-        self.w.node("meetings", e("inference", f"{slug}-{fold(aspect)}"), [
-            ("a", "ip5:Claim"), ("a", "ip5:InferredClaim"),
-            ("rdfs:label", lit(f"Inferred {aspect} of {slug}")),
-            ("ip5:aboutEntity", entity), ("ip5:aspect", plain(aspect)),
-            ("ip5:claimedValue", value), ("ip5:tier", "tier:inf"),
-            ("rdfs:comment", lit(f"Synthetic inference. {why}")),
-            ("dcterms:source", srcs[8]), ("dcterms:source", srcs[9])])
+    def inferred(self, slug: str, entity: str, aspect: str, value: str, srcs: list[str], why: str) -> None:
+        self.w.node(
+            "meetings",
+            e("inference", f"{slug}-{fold(aspect)}"),
+            [
+                ("a", "ip5:Claim"),
+                ("a", "ip5:InferredClaim"),
+                ("rdfs:label", lit(f"Inferred {aspect} of {slug}")),
+                ("ip5:aboutEntity", entity),
+                ("ip5:aspect", plain(aspect)),
+                ("ip5:claimedValue", value),
+                ("ip5:tier", "tier:inf"),
+                ("rdfs:comment", lit(f"Synthetic inference. {why}")),
+                ("dcterms:source", srcs[8]),
+                ("dcterms:source", srcs[9]),
+            ],
+        )
 
-    def conflict(self, sx: str, tag: str, mslug: str, meeting: str, when: date,
-                 srcs: list[str]) -> None:
+    def conflict(self, sx: str, tag: str, mslug: str, meeting: str, when: date, srcs: list[str]) -> None:
         n = 2 if when.year == 2020 else 1
         cid = f"X{sx.rstrip('-').lstrip('x') or '0'}-C{n}"
         slug = fold(cid)
         a, b = srcs[10 + n], srcs[20 + n]
         other = when + timedelta(days=2)
-        self.w.node("meetings", e("conflict", slug), [
-            ("a", "ip5:Conflict"), ("ip5:conflictId", plain(cid)),
-            ("rdfs:label", lit(f"{cid}: date of {mslug}")), ("ip5:concerns", meeting),
-            ("ip5:hasClaim", e("claim", f"{slug}-1")), ("ip5:hasClaim", e("claim", f"{slug}-2")),
-            ("rdfs:comment", lit(f"Synthetic conflict: two sources of {tag} give different dates.")),
-            ("dcterms:source", a), ("dcterms:source", b)])
+        self.w.node(
+            "meetings",
+            e("conflict", slug),
+            [
+                ("a", "ip5:Conflict"),
+                ("ip5:conflictId", plain(cid)),
+                ("rdfs:label", lit(f"{cid}: date of {mslug}")),
+                ("ip5:concerns", meeting),
+                ("ip5:hasClaim", e("claim", f"{slug}-1")),
+                ("ip5:hasClaim", e("claim", f"{slug}-2")),
+                ("rdfs:comment", lit(f"Synthetic conflict: two sources of {tag} give different dates.")),
+                ("dcterms:source", a),
+                ("dcterms:source", b),
+            ],
+        )
         for i, (d, src, pref) in enumerate(((when, a, TRUE), (other, b, FALSE)), 1):
-            self.w.node("meetings", e("claim", f"{slug}-{i}"), [
-                ("a", "ip5:Claim"), ("rdfs:label", lit(f"{cid} claim {i}: {d.isoformat()}")),
-                ("ip5:aboutEntity", meeting), ("ip5:aspect", plain("start date")),
-                ("ip5:claimedValue", dlit(d)), ("ip5:preferred", pref),
-                ("dcterms:source", src)])
+            self.w.node(
+                "meetings",
+                e("claim", f"{slug}-{i}"),
+                [
+                    ("a", "ip5:Claim"),
+                    ("rdfs:label", lit(f"{cid} claim {i}: {d.isoformat()}")),
+                    ("ip5:aboutEntity", meeting),
+                    ("ip5:aspect", plain("start date")),
+                    ("ip5:claimedValue", dlit(d)),
+                    ("ip5:preferred", pref),
+                    ("dcterms:source", src),
+                ],
+            )
 
     def run(self) -> Writer:
         f = 0

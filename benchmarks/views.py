@@ -26,15 +26,28 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ip5graph import views  # noqa: E402
-from ip5graph.namespaces import ID, IP5  # noqa: E402
+from ip5graph.rdf.namespaces import ID, IP5  # noqa: E402
+from ip5graph.web import render as views  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CLASSES = [(IP5 + "HeadsMeeting", "heads of office meeting"), (IP5 + "PatentOffice", "patent office"),
-           ("http://xmlns.com/foaf/0.1/Person", "person"), (IP5 + "Initiative", "initiative"),
-           (IP5 + "Place", "place"), (IP5 + "OutcomeDocument", "outcome document")]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CLASSES = [
+    (IP5 + "HeadsMeeting", "heads of office meeting"),
+    (IP5 + "PatentOffice", "patent office"),
+    ("http://xmlns.com/foaf/0.1/Person", "person"),
+    (IP5 + "Initiative", "initiative"),
+    (IP5 + "Place", "place"),
+    (IP5 + "OutcomeDocument", "outcome document"),
+]
 
 
 def synthetic(n: int, seed: int = 5) -> nx.MultiDiGraph:
@@ -42,21 +55,41 @@ def synthetic(n: int, seed: int = 5) -> nx.MultiDiGraph:
     rng = random.Random(seed)
     base = nx.powerlaw_cluster_graph(n, 2, 0.1, seed=seed)
     g = nx.MultiDiGraph()
-    g.graph["sources"] = {f"{ID}source/s{i}": {"id": f"S{i}", "label": f"S{i}: synthetic source", "tier": "official",
-                                               "address": f"https://example.org/s{i}"} for i in range(200)}
+    g.graph["sources"] = {
+        f"{ID}source/s{i}": {
+            "id": f"S{i}",
+            "label": f"S{i}: synthetic source",
+            "tier": "official",
+            "address": f"https://example.org/s{i}",
+        }
+        for i in range(200)
+    }
     for v in sorted(base):
         cls, cls_label = CLASSES[v % len(CLASSES)]
         iri = f"{ID}thing/n{v:06d}"
         labels = {"en": [f"Entity {v}"]}
         if v % 5 == 0:
             labels["ja"] = [f"実体{v}"]
-        g.add_node(iri, iri=iri, slug=f"thing/n{v:06d}", kind="thing", label=f"Entity {v}", labels=labels,
-                   alt_labels={}, cls=cls, cls_label=cls_label, comment="synthetic test node",
-                   dates={"startDate": [f"{2007 + v % 18}-06-01"]}, facts=[["ordinal", str(v)]],
-                   sources=sorted({f"{ID}source/s{rng.randrange(200)}" for _ in range(2)}), claims=[])
+        g.add_node(
+            iri,
+            iri=iri,
+            slug=f"thing/n{v:06d}",
+            kind="thing",
+            label=f"Entity {v}",
+            labels=labels,
+            alt_labels={},
+            cls=cls,
+            cls_label=cls_label,
+            comment="synthetic test node",
+            dates={"startDate": [f"{2007 + v % 18}-06-01"]},
+            facts=[["ordinal", str(v)]],
+            sources=sorted({f"{ID}source/s{rng.randrange(200)}" for _ in range(2)}),
+            claims=[],
+        )
     for u, v in sorted(base.edges()):
-        g.add_edge(f"{ID}thing/n{u:06d}", f"{ID}thing/n{v:06d}", key="relatedTo", label="related to",
-                   prop=IP5 + "relatedTo")
+        g.add_edge(
+            f"{ID}thing/n{u:06d}", f"{ID}thing/n{v:06d}", key="relatedTo", label="related to", prop=IP5 + "relatedTo"
+        )
     return g
 
 
@@ -110,9 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             for n in sizes:
                 g = synthetic(n)
                 ours_path, pyvis_path = Path(tmp) / f"ours-{n}.html", Path(tmp) / f"pyvis-{n}.html"
-                time_ours(g, ours_path)                                     # warm-up (imports, template)
+                time_ours(g, ours_path)  # warm-up (imports, template)
                 ours = statistics.median(time_ours(g, ours_path) for _ in range(args.repeat))
-                reps = 1 if n >= 5000 else args.repeat                      # pyvis at 10k: ~9 s a run
+                reps = 1 if n >= 5000 else args.repeat  # pyvis at 10k: ~9 s a run
                 theirs = statistics.median(time_pyvis(g, pyvis_path) for _ in range(reps))
                 drawn = statistics.median(drawn_ms(browser, ours_path) for _ in range(args.repeat)) if browser else None
                 rows.append((n, g.number_of_edges(), ours, theirs, ours_path.stat().st_size, drawn))
@@ -121,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             if browser:
                 browser.close()
                 pw.stop()
-    print("| nodes | edges | ours: build+write s | pyvis from_nx+write_html s | pyvis / ours | our HTML MB "
-          "| ours drawn in Chromium ms |")
+    print(
+        "| nodes | edges | ours: build+write s | pyvis from_nx+write_html s | pyvis / ours | our HTML MB "
+        "| ours drawn in Chromium ms |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n, m, ours, theirs, size, drawn in rows:
         shown = f"{drawn:.0f}" if drawn is not None else "not run"
@@ -130,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     big = [r for r in rows if r[0] == 10000]
     if big:
         _, _, ours, _, _, drawn = big[0]
-        print(f"targets at 10k: built {ours:.2f} s (< 1 s: {'met' if ours < 1 else 'MISSED'})"
-              + (f", drawn {drawn / 1000:.2f} s (< 3 s: {'met' if drawn < 3000 else 'MISSED'})" if drawn else ""))
+        print(
+            f"targets at 10k: built {ours:.2f} s (< 1 s: {'met' if ours < 1 else 'MISSED'})"
+            + (f", drawn {drawn / 1000:.2f} s (< 3 s: {'met' if drawn < 3000 else 'MISSED'})" if drawn else "")
+        )
     return 0
 
 

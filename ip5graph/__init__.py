@@ -10,12 +10,12 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False  # importing typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
-    from ip5graph.api import KnowledgeGraph
+    from ip5graph.kg.graph import KnowledgeGraph
 
 
 def open(*args: object, **kwargs: object) -> KnowledgeGraph:  # noqa: A001
-    """Open the graph: see ip5graph.api.open (data=None, engine="oxigraph", cache_dir=None)."""
-    from ip5graph.api import open as _open
+    """Open the graph: see ip5graph.kg.graph.open (data=None, engine="oxigraph", cache_dir=None)."""
+    from ip5graph.kg.graph import open as _open
 
     return _open(*args, **kwargs)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import rdflib
 
-from ip5graph import resources
+from ip5graph.kg import resources
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views_small.ttl"
 FILES = [*resources.ontology_files(), FIXTURE]

@@ -16,8 +16,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     full_env = dict(os.environ)
     full_env["PYTHONPATH"] = str(ROOT)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "ip5graph", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=full_env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ip5graph", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=300,
+    )
 
 
 def rows_as_text(result) -> list[tuple[str, ...]]:

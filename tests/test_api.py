@@ -30,10 +30,17 @@ def test_unknown_engine() -> None:
 
 
 def test_importing_the_package_is_cheap() -> None:
-    code = "import sys, ip5graph; print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] in " \
-           "('rdflib', 'networkx', 'pyvis', 'pyshacl', 'pyoxigraph')))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
+    code = (
+        "import sys, ip5graph; print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] in "
+        "('rdflib', 'networkx', 'pyvis', 'pyshacl', 'pyoxigraph')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
 

@@ -17,16 +17,27 @@ import pytest
 from netgraph import FIXTURE
 
 import ip5graph
-from ip5graph import netviews, network, site, timeline
-from ip5graph.namespaces import ID
+from ip5graph.network import navigation, projection
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import site, timeline
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 XSS = "<img src=x onerror=alert(1)>"
 
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)"
+)
 
 DRAWN_PIXELS = """() => {
   const c = document.querySelector('.vis-network canvas');
@@ -47,7 +58,7 @@ NODE_ON_SCREEN = """(id) => {
 
 def build(kg, out: Path):
     """The site of `kg` and, to check it against, the projection of the same graph."""
-    return site.build_site(kg, out), netviews.load(kg).graph, kg
+    return site.build_site(kg, out), projection.load(kg).graph, kg
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +76,13 @@ def expected_nodes(rel: str, g, kg) -> int:
         return len(timeline.timeline_graph(g)[0])
     kind, _, name = rel.partition("/")
     if kind in site.PAGE_KINDS:
-        return len(network.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
+        return len(navigation.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))
     assert kind == "queries"
-    from ip5graph import sparql
+    from ip5graph.query import catalogue
 
-    q = sparql.find(name[:-5])
+    q = catalogue.find(name[:-5])
     result = kg.query(q.name, **q.example_bindings())
-    return len(netviews.result_graph(g, result))
+    return len(navigation.result_graph(g, result))
 
 
 @pytest.fixture(scope="module")
@@ -137,15 +148,20 @@ def check_pages(report, g, kg, browser) -> list[str]:
             if tab.page.evaluate(DRAWN_PIXELS) <= 0:
                 problems.append(f"{rel}: canvas is blank")
             data = tab.data()
-            target = data["focus"] if data["focus"] is not None and data["nodes"][data["focus"]].get("src") else \
-                next(i for i, n in enumerate(data["nodes"]) if n.get("src"))
+            target = (
+                data["focus"]
+                if data["focus"] is not None and data["nodes"][data["focus"]].get("src")
+                else next(i for i, n in enumerate(data["nodes"]) if n.get("src"))
+            )
             tab.click_node(target)
             shown = tab.page.get_attribute("#details", "data-node")
             if shown is None:
                 problems.append(f"{rel}: clicking a node opened no details")
             else:
                 node = data["nodes"][int(shown)]
-                ids = tab.page.eval_on_selector_all("#details-sources li > strong", "els => els.map(e => e.textContent)")
+                ids = tab.page.eval_on_selector_all(
+                    "#details-sources li > strong", "els => els.map(e => e.textContent)"
+                )
                 want_ids = [data["sources"][i]["id"] for i in node.get("src", [])]
                 if not ids or ids != want_ids:
                     problems.append(f"{rel}: details of {node['label']} list sources {ids}, expected {want_ids}")
@@ -176,7 +192,7 @@ def test_every_page_of_the_bundled_graph(browser, tmp_path):
 def test_xss_label_shows_as_text_and_runs_nothing(built, browser):
     report, _, _ = built
     with Tab(browser, report.out / "person" / "xss-test.html") as tab:
-        assert tab.page.text_content("#details h2") == XSS             # the focus node's details open on load
+        assert tab.page.text_content("#details h2") == XSS  # the focus node's details open on load
         assert tab.page.text_content("#details p") == "</script><script>alert(3)</script>"
         tab.page.fill("#search", "onerror")
         assert tab.page.text_content("#search-results button") == XSS
@@ -189,11 +205,17 @@ def test_xss_label_shows_as_text_and_runs_nothing(built, browser):
 def test_search_finds_nodes_by_native_labels(built, browser):
     report, _, _ = built
     with Tab(browser, report.out / "overview.html") as tab:
-        for query, label in (("糟谷", "Kasutani Toshihide"), ("特許庁", "Japan Patent Office"),
-                             ("특허청", "Korean Intellectual Property Office"), ("成都", "Chengdu"),
-                             ("toshihide kasutani", "Kasutani Toshihide")):
+        for query, label in (
+            ("糟谷", "Kasutani Toshihide"),
+            ("特許庁", "Japan Patent Office"),
+            ("특허청", "Korean Intellectual Property Office"),
+            ("成都", "Chengdu"),
+            ("toshihide kasutani", "Kasutani Toshihide"),
+        ):
             tab.page.fill("#search", query)
-            assert tab.page.eval_on_selector_all("#search-results button", "bs => bs.map(b => b.textContent)") == [label]
+            assert tab.page.eval_on_selector_all("#search-results button", "bs => bs.map(b => b.textContent)") == [
+                label
+            ]
         tab.page.fill("#search", "糟谷")
         tab.page.click("#search-results button")
         assert tab.page.text_content("#details h2") == "Kasutani Toshihide"
@@ -225,10 +247,10 @@ def test_only_http_addresses_become_links(built, browser):
         data = tab.data()
         tab.click_node(node_index(data, ID + "person/kasutani-toshihide"))
         items = tab.page.eval_on_selector_all("#details-sources li", "els => els.map(e => e.textContent)")
-        assert any("javascript:alert(2)" in t for t in items)            # shown, as text
+        assert any("javascript:alert(2)" in t for t in items)  # shown, as text
         hrefs = tab.page.eval_on_selector_all("#details a[href]", "as => as.map(a => [a.getAttribute('href'), a.rel])")
-        assert hrefs == [["../person/kasutani-toshihide.html", ""]]        # only its own page link
+        assert hrefs == [["../person/kasutani-toshihide.html", ""]]  # only its own page link
         tab.click_node(node_index(data, ID + "office/jpo"))
         hrefs = tab.page.eval_on_selector_all("#details-sources a", "as => as.map(a => [a.href, a.rel])")
         assert hrefs == [["https://www.jpo.go.jp/e/news/kokusai/ip5/index.html", "noopener noreferrer"]]
-        assert tab.external == []                                          # showing a link fetches nothing
+        assert tab.external == []  # showing a link fetches nothing

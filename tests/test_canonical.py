@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ip5graph import canonical
+from ip5graph.rdf import canonical
 
 MESSY = """
 @prefix ex: <http://example.org/> .
@@ -46,7 +46,7 @@ def test_layout_prefixes_subjects_predicates() -> None:
     assert "ex:" not in text
     # subjects sorted, rdf:type first and labels next, one object per line
     assert text.index("person:a\n") < text.index("person:b\n")
-    block_a = text[text.index("person:a\n"):text.index("person:b\n")]
+    block_a = text[text.index("person:a\n") : text.index("person:b\n")]
     assert block_a.splitlines()[1].strip() == "a ip5:Thing ;"
     assert block_a.splitlines()[2].strip().startswith("rdfs:label")
     assert 'rdfs:label "A"@en,\n        "エー"@ja ;' in block_a

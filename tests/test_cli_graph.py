@@ -1,4 +1,4 @@
-"""cli_graph.py (view, path, build) and the graph parts of export and stats, through cli.main."""
+"""cli/network.py and cli/site.py (view, path, build) and the graph parts of export and stats, through cli.main."""
 
 from __future__ import annotations
 
@@ -32,14 +32,25 @@ def test_view_whole_focus_and_query(capsys, tmp_path):
     code, out, _ = run(capsys, "view", "--focus", "糟谷敏秀", "--depth", "1", "-o", str(tmp_path / "k.html"))
     data = island(tmp_path / "k.html")
     assert code == 0 and data["nodes"][data["focus"]]["label"] == "Kasutani Toshihide"
-    assert sorted(n["label"] for n in data["nodes"]) == ["14th IP5 Heads meeting", "Japan Patent Office",
-                                                         "Kasutani Toshihide"]
-    code, out, _ = run(capsys, "view", "--query", "03-meeting-participants", "-p", "meeting=meeting:heads-2021",
-                       "-o", str(tmp_path / "q.html"))
+    assert sorted(n["label"] for n in data["nodes"]) == [
+        "14th IP5 Heads meeting",
+        "Japan Patent Office",
+        "Kasutani Toshihide",
+    ]
+    code, out, _ = run(
+        capsys,
+        "view",
+        "--query",
+        "03-meeting-participants",
+        "-p",
+        "meeting=meeting:heads-2021",
+        "-o",
+        str(tmp_path / "q.html"),
+    )
     assert code == 0
     labels = {n["label"] for n in island(tmp_path / "q.html")["nodes"]}
     assert {"Kasutani Toshihide", "Lisa Jorgenson", "14th IP5 Heads meeting"} <= labels
-    assert "<script src=" not in (tmp_path / "q.html").read_text(encoding="utf-8")   # standalone: inlined
+    assert "<script src=" not in (tmp_path / "q.html").read_text(encoding="utf-8")  # standalone: inlined
 
 
 def test_view_keep_records(capsys, tmp_path):
@@ -61,8 +72,10 @@ def test_path(capsys):
     code, out, _ = run(capsys, "path", "Lisa Jorgenson", "office/cnipa", "--hops")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0] == ("Lisa Jorgenson attended 14th IP5 Heads meeting as an observer, which followed 13th IP5 "
-                        "Heads meeting, which was hosted by China National Intellectual Property Administration")
+    assert lines[0] == (
+        "Lisa Jorgenson attended 14th IP5 Heads meeting as an observer, which followed 13th IP5 "
+        "Heads meeting, which was hosted by China National Intellectual Property Administration"
+    )
     assert lines[1] == "  Lisa Jorgenson attended 14th IP5 Heads meeting as an observer  [S00b]"
     code, out, _ = run(capsys, "path", "jpo", "jpo")
     assert code == 0 and "same entity" in out
@@ -73,7 +86,7 @@ def test_path(capsys):
 def test_build(capsys, tmp_path):
     out_dir = tmp_path / "site"
     code, out, err = run(capsys, "build", "-o", str(out_dir))
-    assert code == 0 and err == ""                     # no TTY: no progress bar
+    assert code == 0 and err == ""  # no TTY: no progress bar
     assert out == f"built {out_dir}/: 37 pages, 48 files; open {out_dir / 'index.html'}\n"
     code, _, err = run(capsys, "build", "-o", str(tmp_path / "site"), "--depth", "-1")
     assert code == 2 and "--depth" in err

@@ -24,17 +24,19 @@ import pyoxigraph as ox
 import pytest
 
 import ip5graph
-from ip5graph import endpoint as ep
-from ip5graph import sparql
 from ip5graph.errors import QueryError, UsageError
-from ip5graph.store import Inputs
+from ip5graph.kg.inputs import Inputs
+from ip5graph.query import catalogue, parameters, safety
+from ip5graph.query.engines import remote
+from ip5graph.serve import client, process, push
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = sparql.catalogue()
+QUERIES = catalogue.catalogue()
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 # ---------------------------------------------------------------- helpers and fixtures
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -69,9 +71,11 @@ def stop(proc: subprocess.Popen) -> None:
 def oxigraph_server(tmp_path):
     """A read-write `oxigraph serve` on a fresh on-disk store; yields its base URL."""
     port = free_port()
-    proc = subprocess.Popen([ep.oxigraph_executable(), "serve", "--location", str(tmp_path / "db"),
-                             "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [process.oxigraph_executable(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_listening(port, proc)
         yield f"http://127.0.0.1:{port}"
@@ -100,8 +104,9 @@ def fetch(method: str, url: str, body: bytes | None = None, headers: dict | None
 
 
 def graph_triples(base: str, graph: str) -> set[ox.Triple]:
-    status, body = fetch("GET", f"{base}/store?graph={urllib.parse.quote(graph, safe='')}",
-                        headers={"Accept": "application/n-triples"})
+    status, body = fetch(
+        "GET", f"{base}/store?graph={urllib.parse.quote(graph, safe='')}", headers={"Accept": "application/n-triples"}
+    )
     if status == 404:
         return set()
     assert status == 200, body
@@ -125,16 +130,17 @@ def same_answer(a, b) -> bool:
 
 # ---------------------------------------------------------------- parameter binding (no server)
 
+
 def test_bind_text_puts_values_in_the_outer_where_group():
     text = "SELECT ?o ?l WHERE { ?o <http://x/p> ?l { SELECT ?z WHERE { ?z ?q ?r } } }"
-    out = ep.bind_text(text, {"o": ox.NamedNode("http://x/a")})
-    assert out.startswith('SELECT ?o ?l WHERE { VALUES (?o) { (<http://x/a>) } ')
+    out = remote.bind_text(text, {"o": ox.NamedNode("http://x/a")})
+    assert out.startswith("SELECT ?o ?l WHERE { VALUES (?o) { (<http://x/a>) } ")
     assert out.count("VALUES") == 1
 
 
 def test_bind_text_skips_the_construct_template():
     text = "CONSTRUCT { ?m ?p ?o } WHERE { ?m ?p ?o }"
-    out = ep.bind_text(text, {"m": ox.NamedNode("http://x/m")})
+    out = remote.bind_text(text, {"m": ox.NamedNode("http://x/m")})
     assert out == "CONSTRUCT { ?m ?p ?o } WHERE { VALUES (?m) { (<http://x/m>) }  ?m ?p ?o }"
 
 
@@ -144,39 +150,38 @@ def test_bind_text_escapes_hostile_text():
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(evil)))
     text = "SELECT ?s ?v WHERE { ?s <http://x/p> ?v }"
-    bound = ep.bind_text(text, {"v": ox.Literal(evil)})
+    bound = remote.bind_text(text, {"v": ox.Literal(evil)})
     rows = list(store.query(bound))
     assert [r["s"] for r in rows] == [ox.NamedNode("http://x/s")]
-    assert sparql.check_safe(bound) == "SELECT"
+    assert safety.check_safe(bound) == "SELECT"
 
 
 def test_bind_text_without_where_keyword():
-    out = ep.bind_text("ASK { ?s ?p ?o }", {"s": ox.NamedNode("http://x/s")})
+    out = remote.bind_text("ASK { ?s ?p ?o }", {"s": ox.NamedNode("http://x/s")})
     assert out == "ASK { VALUES (?s) { (<http://x/s>) }  ?s ?p ?o }"
     with pytest.raises(UsageError, match="WHERE"):
-        ep.bind_text("DESCRIBE ?s", {"s": ox.NamedNode("http://x/s")})
+        remote.bind_text("DESCRIBE ?s", {"s": ox.NamedNode("http://x/s")})
 
 
 def test_bind_text_without_where_keyword_but_a_subquery_with_one():
     """Only a top-level WHERE counts: the subquery's WHERE does not hide the outer group."""
     text = "SELECT ?s ?y { ?s ?p ?o { SELECT ?y WHERE { ?y ?q ?r } } }"
-    out = ep.bind_text(text, {"s": ox.NamedNode("http://x/s")})
+    out = remote.bind_text(text, {"s": ox.NamedNode("http://x/s")})
     assert out.startswith("SELECT ?s ?y { VALUES (?s) { (<http://x/s>) }  ?s ?p ?o {")
     assert out.count("VALUES") == 1
 
 
 def test_bind_text_drops_from_the_loaded_graph_only():
-    text = f"SELECT ?s FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
-    assert ep.bind_text(text, {}) == "SELECT ?s  WHERE { ?s ?p ?o }"
+    text = f"SELECT ?s FROM <{safety.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    assert remote.bind_text(text, {}) == "SELECT ?s  WHERE { ?s ?p ?o }"
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_bound_text_gives_the_substituted_answer(local, query):
     """Binding by VALUES (for servers) answers as pyoxigraph's substitution does, on every query."""
-    prepared = sparql.prepare_named(query, query.example_bindings())
+    prepared = parameters.prepare_named(query, query.example_bindings())
     expected = local.run(prepared)
-    bound = sparql.Prepared(ep.bind_text(prepared.text, prepared.bindings), {},
-                            prepared.source, prepared.form)
+    bound = parameters.Prepared(remote.bind_text(prepared.text, prepared.bindings), {}, prepared.source, prepared.form)
     got = local.run(bound)
     assert same_answer(expected, got)
     assert len(got) > 0
@@ -184,22 +189,22 @@ def test_bound_text_gives_the_substituted_answer(local, query):
 
 def test_remote_needs_a_url_and_checks_options():
     with pytest.raises(UsageError, match="--endpoint"):
-        ep.remote()
+        client.remote()
     with pytest.raises(UsageError, match="http"):
-        ep.remote("ftp://127.0.0.1/x")
+        client.remote("ftp://127.0.0.1/x")
     with pytest.raises(UsageError, match="--password"):
-        ep.remote("http://127.0.0.1:1", user="u")
-    r = ep.remote("http://127.0.0.1:7878/")
+        client.remote("http://127.0.0.1:1", user="u")
+    r = client.remote("http://127.0.0.1:7878/")
     assert (r.query_url, r.store_url) == ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/store")
-    r = ep.remote(query_url="http://127.0.0.1:3030/ds/sparql", store_url="http://127.0.0.1:3030/ds/data")
+    r = client.remote(query_url="http://127.0.0.1:3030/ds/sparql", store_url="http://127.0.0.1:3030/ds/data")
     assert r.store_url.endswith("/ds/data")
-    assert "secret" not in repr(ep.remote("http://127.0.0.1:1", user="u", password="secret"))
+    assert "secret" not in repr(client.remote("http://127.0.0.1:1", user="u", password="secret"))
 
 
 def test_plan_push_one_graph_per_file_with_exact_counts():
     files = list(Inputs.default().files)
-    plan = ep.plan_push(files)
-    assert [u.iri for u in plan] == [ep.GRAPH_BASE + f.stem for f in files]
+    plan = push.plan_push(files)
+    assert [u.iri for u in plan] == [push.GRAPH_BASE + f.stem for f in files]
     for upload, path in zip(plan, files):
         assert upload.triples == len(file_triples(path)) > 0
         sent = ox.Store()
@@ -213,59 +218,60 @@ def test_plan_push_refuses_two_files_with_one_graph_name(tmp_path):
     for d in ("a", "b"):
         (tmp_path / d / "people.ttl").write_text("<http://x/s> <http://x/p> <http://x/o> .\n")
     with pytest.raises(UsageError, match="--graph"):
-        ep.plan_push([tmp_path / "a" / "people.ttl", tmp_path / "b" / "people.ttl"])
+        push.plan_push([tmp_path / "a" / "people.ttl", tmp_path / "b" / "people.ttl"])
 
 
 def test_plan_push_stops_on_a_broken_file_before_sending(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<http://x/s> <http://x/p> .\n")
     with pytest.raises(ip5graph.errors.DataError, match=r"bad\.ttl:1:"):
-        ep.plan_push([bad])
+        push.plan_push([bad])
 
 
 # ---------------------------------------------------------------- push to a real Oxigraph server
 
+
 def test_push_puts_each_file_in_its_graph_and_verifies(oxigraph_server):
     files = list(Inputs.default().files)
-    r = ep.remote(oxigraph_server)
+    r = client.remote(oxigraph_server)
     seen = []
-    pushed = ep.push(r, ep.plan_push(files), on_graph=seen.append)
+    pushed = push.push(r, push.plan_push(files), on_graph=seen.append)
     assert seen == pushed and all(p.created for p in pushed)
     for path, p in zip(files, pushed):
-        assert p.iri == ep.GRAPH_BASE + path.stem
-        assert p.triples == ep.count_triples(r, p.iri) == len(file_triples(path))
+        assert p.iri == push.GRAPH_BASE + path.stem
+        assert p.triples == push.count_triples(r, p.iri) == len(file_triples(path))
         assert graph_triples(oxigraph_server, p.iri) == file_triples(path)
     # a second push replaces, it does not add
-    again = ep.push(r, ep.plan_push(files))
+    again = push.push(r, push.plan_push(files))
     assert [p.triples for p in again] == [p.triples for p in pushed]
     assert not any(p.created for p in again)
 
 
 def test_push_replaces_a_graph_whole(oxigraph_server, tmp_path):
-    r = ep.remote(oxigraph_server)
+    r = client.remote(oxigraph_server)
     f = tmp_path / "people.ttl"
     f.write_text("".join(f"<http://x/old{i}> <http://x/p> {i} .\n" for i in range(50)))
-    ep.push(r, ep.plan_push([f]))
+    push.push(r, push.plan_push([f]))
     f.write_text("<http://x/new> <http://x/p> 1 .\n")
-    (p,) = ep.push(r, ep.plan_push([f]))
+    (p,) = push.push(r, push.plan_push([f]))
     assert p.triples == 1
-    assert graph_triples(oxigraph_server, ep.GRAPH_BASE + "people") == file_triples(f)
+    assert graph_triples(oxigraph_server, push.GRAPH_BASE + "people") == file_triples(f)
 
 
 def test_push_into_one_graph(oxigraph_server, local):
-    r = ep.remote(oxigraph_server)
+    r = client.remote(oxigraph_server)
     iri = "https://example.org/ip5"
-    (p,) = ep.push(r, ep.plan_push(list(Inputs.default().files), iri))
+    (p,) = push.push(r, push.plan_push(list(Inputs.default().files), iri))
     n = local.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
     assert p.triples == int(n.value)
-    assert ep.count_triples(r, iri) == p.triples
+    assert push.count_triples(r, iri) == p.triples
 
 
 def test_push_reports_progress_in_bytes(oxigraph_server):
-    plan = ep.plan_push(list(Inputs.default().files))
+    plan = push.plan_push(list(Inputs.default().files))
     total = sum(len(u.body) for u in plan)
     calls = []
-    ep.push(ep.remote(oxigraph_server), plan, progress=lambda done, tot: calls.append((done, tot)))
+    push.push(client.remote(oxigraph_server), plan, progress=lambda done, tot: calls.append((done, tot)))
     assert calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert len(calls) >= len(plan)
@@ -276,39 +282,43 @@ def test_push_fails_loudly_when_the_count_does_not_match(oxigraph_server, tmp_pa
     f = tmp_path / "people.ttl"
     f.write_text("<http://x/s> <http://x/p> 1 .\n<http://x/s> <http://x/p> 2 .\n")
     port = free_port()
-    other = subprocess.Popen([ep.oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    other = subprocess.Popen(
+        [process.oxigraph_executable(), "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_listening(port, other)
-        r = ep.remote(query_url=f"http://127.0.0.1:{port}/query", store_url=oxigraph_server + "/store")
-        with pytest.raises(ep.PushVerificationError, match="sent 2 triples but the endpoint holds 0"):
-            ep.push(r, ep.plan_push([f]))
+        r = client.remote(query_url=f"http://127.0.0.1:{port}/query", store_url=oxigraph_server + "/store")
+        with pytest.raises(push.PushVerificationError, match="sent 2 triples but the endpoint holds 0"):
+            push.push(r, push.plan_push([f]))
     finally:
         stop(other)
 
 
 def test_push_needs_a_store_url():
-    r = ep.remote(query_url="http://127.0.0.1:1/sparql")
+    r = client.remote(query_url="http://127.0.0.1:1/sparql")
     with pytest.raises(UsageError, match="--store-url"):
-        ep.push(r, ep.plan_push(list(Inputs.default().files)[:1]))
+        push.push(r, push.plan_push(list(Inputs.default().files)[:1]))
 
 
 # ---------------------------------------------------------------- remote queries
 
+
 @pytest.fixture()
 def pushed_server(oxigraph_server):
-    r = ep.remote(oxigraph_server)
-    plan = ep.plan_push(list(Inputs.default().files))
-    ep.push(r, plan)
+    r = client.remote(oxigraph_server)
+    plan = push.plan_push(list(Inputs.default().files))
+    push.push(r, plan)
     return oxigraph_server, [u.iri for u in plan]
 
 
 def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
     """One named graph per file on the server; the protocol's default-graph-uri merges them."""
     base, graphs = pushed_server
-    engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
+    engine = remote.RemoteEngine(client.remote(base, default_graphs=graphs))
     for query in QUERIES:
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        prepared = parameters.prepare_named(query, query.example_bindings())
         expected, got = local.run(prepared), engine.run(prepared)
         assert same_answer(expected, got), query.name
         assert len(got) > 0, query.name
@@ -316,12 +326,12 @@ def test_every_named_query_answers_remotely_as_embedded(pushed_server, local):
 
 def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
     base, graphs = pushed_server
-    engine = ep.RemoteEngine(ep.remote(base, default_graphs=graphs))
-    from ip5graph.results import GRAPH_FORMATS, SELECT_FORMATS
+    engine = remote.RemoteEngine(client.remote(base, default_graphs=graphs))
+    from ip5graph.query.formats import GRAPH_FORMATS, SELECT_FORMATS
 
     for name in ("04-office-heads", "18-meeting-graph"):
-        query = sparql.find(name, QUERIES)
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        query = catalogue.find(name, QUERIES)
+        prepared = parameters.prepare_named(query, query.example_bindings())
         expected, got = local.run(prepared), engine.run(prepared)
         formats = GRAPH_FORMATS if got.is_graph else SELECT_FORMATS
         for fmt in formats:
@@ -337,22 +347,22 @@ def test_remote_result_prints_in_every_format_as_embedded(pushed_server, local):
 def test_remote_query_without_the_graph_in_the_default_graph_finds_nothing(pushed_server):
     """The server's default graph is empty here: the endpoint decides the dataset, not us."""
     base, _ = pushed_server
-    result = ep.RemoteEngine(ep.remote(base)).run(sparql.resolve("01-offices", {}))
+    result = remote.RemoteEngine(client.remote(base)).run(parameters.resolve("01-offices", {}))
     assert len(result) == 0
 
 
 def test_remote_syntax_error_is_one_line(pushed_server):
     base, _ = pushed_server
-    engine = ep.RemoteEngine(ep.remote(base))
+    engine = remote.RemoteEngine(client.remote(base))
     with pytest.raises(QueryError) as err:
-        engine.run(sparql.Prepared("SELECT ?x WHERE { ?x ?y }", {}, "<query>", "SELECT"))
+        engine.run(parameters.Prepared("SELECT ?x WHERE { ?x ?y }", {}, "<query>", "SELECT"))
     assert "\n" not in str(err.value) and "HTTP 400" in str(err.value)
 
 
 def test_connection_refused_is_one_line():
-    engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{free_port()}"))
+    engine = remote.RemoteEngine(client.remote(f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(QueryError, match="cannot connect") as err:
-        engine.run(sparql.resolve("01-offices", {}))
+        engine.run(parameters.resolve("01-offices", {}))
     assert "\n" not in str(err.value)
 
 
@@ -360,9 +370,9 @@ def test_a_silent_server_times_out():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen(1)  # accepts the connection, never answers
-        engine = ep.RemoteEngine(ep.remote(f"http://127.0.0.1:{s.getsockname()[1]}", timeout=0.5))
+        engine = remote.RemoteEngine(client.remote(f"http://127.0.0.1:{s.getsockname()[1]}", timeout=0.5))
         with pytest.raises(QueryError, match=r"no answer within 0\.5 s"):
-            engine.run(sparql.resolve("01-offices", {}))
+            engine.run(parameters.resolve("01-offices", {}))
 
 
 class _AuthHandler(http.server.BaseHTTPRequestHandler):
@@ -401,22 +411,23 @@ def auth_server():
 
 
 def test_credentials_basic_bearer_and_none(auth_server, monkeypatch):
-    monkeypatch.delenv(ep.TOKEN_ENV, raising=False)
-    prepared = sparql.Prepared("SELECT ?n WHERE { ?s ?p ?n }", {}, "<query>", "SELECT")
+    monkeypatch.delenv(client.TOKEN_ENV, raising=False)
+    prepared = parameters.Prepared("SELECT ?n WHERE { ?s ?p ?n }", {}, "<query>", "SELECT")
     with pytest.raises(QueryError, match=r"HTTP 401: login first \(log in with"):
-        ep.RemoteEngine(ep.remote(auth_server)).run(prepared)
-    assert len(ep.RemoteEngine(ep.remote(auth_server, user="u", password="p")).run(prepared)) == 0
-    monkeypatch.setenv(ep.TOKEN_ENV, "t0ken")
-    assert len(ep.RemoteEngine(ep.remote(auth_server)).run(prepared)) == 0
+        remote.RemoteEngine(client.remote(auth_server)).run(prepared)
+    assert len(remote.RemoteEngine(client.remote(auth_server, user="u", password="p")).run(prepared)) == 0
+    monkeypatch.setenv(client.TOKEN_ENV, "t0ken")
+    assert len(remote.RemoteEngine(client.remote(auth_server)).run(prepared)) == 0
     assert _AuthHandler.seen == [None, "Basic dTpw", "Bearer t0ken"]
 
 
 # ---------------------------------------------------------------- serve
 
+
 @pytest.fixture(scope="module")
 def served(cache):
     """endpoint.Server over the CLI's cached store, on a free port."""
-    server = ep.Server(ep.store_location(Inputs.default(), cache), "127.0.0.1", free_port())
+    server = process.Server(process.store_location(Inputs.default(), cache), "127.0.0.1", free_port())
     server.start()
     try:
         yield server
@@ -426,17 +437,20 @@ def served(cache):
 
 def test_serve_answers_a_plain_http_client(served, local):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    status, body = fetch("GET", f"{served.url}/query?{urllib.parse.urlencode({'query': query})}",
-                        headers={"Accept": "application/sparql-results+json"})
+    status, body = fetch(
+        "GET",
+        f"{served.url}/query?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert status == 200
     n = local.query(query).rows[0][0].value
     assert b'"value":"%s"' % n.encode() in body
 
 
 def test_serve_answers_every_named_query_as_embedded(served, local):
-    engine = ep.RemoteEngine(ep.remote(served.url))
+    engine = remote.RemoteEngine(client.remote(served.url))
     for query in QUERIES:
-        prepared = sparql.prepare_named(query, query.example_bindings())
+        prepared = parameters.prepare_named(query, query.example_bindings())
         assert same_answer(local.run(prepared), engine.run(prepared)), query.name
 
 
@@ -447,19 +461,31 @@ def test_serve_has_a_query_page_without_cdn(served):
 
 
 def test_serve_refuses_updates_and_graph_writes(served, local):
-    status, body = fetch("POST", served.url + "/update", b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
-                        {"Content-Type": "application/sparql-update"})
+    status, body = fetch(
+        "POST",
+        served.url + "/update",
+        b"INSERT DATA { <http://x/s> <http://x/p> 1 }",
+        {"Content-Type": "application/sparql-update"},
+    )
     assert status == 403 and b"read-only" in body
-    status, _ = fetch("PUT", served.url + "/store?graph=http://x/g", b"<http://x/s> <http://x/p> 1 .",
-                     {"Content-Type": "application/n-triples"})
+    status, _ = fetch(
+        "PUT",
+        served.url + "/store?graph=http://x/g",
+        b"<http://x/s> <http://x/p> 1 .",
+        {"Content-Type": "application/n-triples"},
+    )
     assert status == 403
-    assert ep.RemoteEngine(ep.remote(served.url)).run(
-        sparql.prepare_text("ASK { <http://x/s> ?p ?o }", {})).boolean is False
+    assert (
+        remote.RemoteEngine(client.remote(served.url))
+        .run(parameters.prepare_text("ASK { <http://x/s> ?p ?o }", {}))
+        .boolean
+        is False
+    )
 
 
 def test_serve_on_a_taken_port_says_so(served):
-    other = ep.Server(served.location, "127.0.0.1", served.port)
-    with pytest.raises(ep.EndpointError, match=f"port {served.port} on 127.0.0.1 is already in use"):
+    other = process.Server(served.location, "127.0.0.1", served.port)
+    with pytest.raises(client.EndpointError, match=f"port {served.port} on 127.0.0.1 is already in use"):
         other.start()
     assert other.process is None  # never started
 
@@ -468,8 +494,8 @@ def test_serve_reports_a_server_that_dies_at_once(tmp_path, cache):
     """A store the server cannot open: the child's own message, in one line."""
     (tmp_path / "notastore").mkdir()
     (tmp_path / "notastore" / "CURRENT").write_text("garbage\n")
-    server = ep.Server(tmp_path / "notastore", "127.0.0.1", free_port())
-    with pytest.raises(ep.EndpointError, match="stopped at once") as err:
+    server = process.Server(tmp_path / "notastore", "127.0.0.1", free_port())
+    with pytest.raises(client.EndpointError, match="stopped at once") as err:
         server.start()
     assert "\n" not in str(err.value)
 
@@ -482,14 +508,15 @@ def test_server_stops_with_its_parent(cache, tmp_path):
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from ip5graph import endpoint as ep\n"
-        f"s = ep.Server(Path({str(ep.store_location(Inputs.default(), cache))!r}), '127.0.0.1', {port})\n"
+        "from ip5graph.serve import process\n"
+        f"s = process.Server(Path({str(process.store_location(Inputs.default(), cache))!r}), '127.0.0.1', {port})\n"
         "s.start()\n"
         "print(s.process.pid, flush=True)\n"
         "time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         child = int(parent.stdout.readline())
         wait_listening(port)
@@ -514,17 +541,28 @@ def test_server_stops_with_its_parent(cache, tmp_path):
 
 # ---------------------------------------------------------------- the command line, end to end
 
+
 def run_cli(*args: str, cache: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ip5graph", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache),
-                                                **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "ip5graph", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache), **(env or {})},
+    )
 
 
 def start_cli_serve(cache: Path, port: int, ignore_sigint: bool = False) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)},
-                            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache)},
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
+    )
     line = proc.stdout.readline()
     return proc, line
 
@@ -541,8 +579,9 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         url = f"http://127.0.0.1:{port}"
         assert f"{url}/" in line and "read-only" in line
         query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        status, body = fetch("POST", url + "/query", query.encode(),
-                             {"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        status, body = fetch(
+            "POST", url + "/query", query.encode(), {"Content-Type": "application/sparql-query", "Accept": "text/csv"}
+        )
         assert status == 200
         assert body.decode().split() == ["n", local.query(query).rows[0][0].value]
         status, _ = fetch("POST", url + "/update", b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
@@ -556,8 +595,11 @@ def test_cli_serve_answers_refuses_updates_and_stops_on_ctrl_c(cli_cache, local)
         stop(proc)
 
 
-@pytest.mark.parametrize(("sig", "ignore_sigint"), [(signal.SIGINT, True), (signal.SIGTERM, False)],
-                         ids=["sigint-as-a-background-job", "sigterm"])
+@pytest.mark.parametrize(
+    ("sig", "ignore_sigint"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["sigint-as-a-background-job", "sigterm"],
+)
 def test_cli_serve_stops_on_a_signal(cli_cache, sig, ignore_sigint):
     """A shell starts `ip5graph serve &` with SIGINT ignored; the server must not inherit that."""
     port = free_port()
@@ -580,7 +622,8 @@ def test_cli_serve_on_a_taken_port_is_one_line(cli_cache):
         out = run_cli("serve", "--port", str(port), cache=cli_cache)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        f"ip5graph: error: port {port} on 127.0.0.1 is already in use; stop the other server or choose another --port"]
+        f"ip5graph: error: port {port} on 127.0.0.1 is already in use; stop the other server or choose another --port"
+    ]
 
 
 def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server):
@@ -591,12 +634,12 @@ def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server
     assert len(lines) == len(files) + 1 and "counts verified" in lines[-1]
     for path, line in zip(files, lines):
         iri, n, *_ = line.split()
-        assert iri == ep.GRAPH_BASE + path.stem and int(n) == len(file_triples(path))
+        assert iri == push.GRAPH_BASE + path.stem and int(n) == len(file_triples(path))
     # the server's default graph is empty: an empty answer, and a note on stderr that says why
     bare = run_cli("query", "01-offices", "--endpoint", oxigraph_server, cache=cli_cache)
     assert bare.returncode == 0 and "(0 rows)" in bare.stdout
     assert "--default-graph" in bare.stderr and "union-default-graph" in bare.stderr
-    graphs = [a for f in files for a in ("--default-graph", ep.GRAPH_BASE + f.stem)]
+    graphs = [a for f in files for a in ("--default-graph", push.GRAPH_BASE + f.stem)]
     for fmt in ("json", "csv", "xml", "table"):
         args = ["query", "04-office-heads", "--param", "office=office:jpo", "--format", fmt]
         remote = run_cli(*args, "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
@@ -604,10 +647,25 @@ def test_cli_push_then_query_remotely_in_every_format(cli_cache, oxigraph_server
         assert remote.returncode == embedded.returncode == 0, remote.stderr
         assert remote.stdout == embedded.stdout and remote.stdout.strip()
         assert remote.stderr == ""
-    remote = run_cli("query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt",
-                     "--endpoint", oxigraph_server, *graphs, cache=cli_cache)
-    assert remote.returncode == 0 and remote.stdout == run_cli(
-        "query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt", cache=cli_cache).stdout
+    remote = run_cli(
+        "query",
+        "18-meeting-graph",
+        "--param",
+        "meeting=meeting:heads-2021",
+        "--format",
+        "nt",
+        "--endpoint",
+        oxigraph_server,
+        *graphs,
+        cache=cli_cache,
+    )
+    assert (
+        remote.returncode == 0
+        and remote.stdout
+        == run_cli(
+            "query", "18-meeting-graph", "--param", "meeting=meeting:heads-2021", "--format", "nt", cache=cli_cache
+        ).stdout
+    )
 
 
 def test_cli_query_endpoint_errors_are_one_line(cli_cache):
@@ -620,13 +678,24 @@ def test_cli_query_endpoint_errors_are_one_line(cli_cache):
 
 
 def test_cli_push_with_a_wrong_password_is_one_line(cli_cache, auth_server):
-    out = run_cli("push", "--query-url", auth_server + "/q", "--store-url", auth_server + "/s",
-                  "--user", "u", "--password", "wrong", cache=cli_cache)
+    out = run_cli(
+        "push",
+        "--query-url",
+        auth_server + "/q",
+        "--store-url",
+        auth_server + "/s",
+        "--user",
+        "u",
+        "--password",
+        "wrong",
+        cache=cli_cache,
+    )
     assert out.returncode == 1
     assert len(out.stderr.strip().splitlines()) == 1 and "HTTP" in out.stderr
 
 
 # ---------------------------------------------------------------- an interrupted push
+
 
 class StallingProxy:
     """A loopback TCP proxy that lets requests through, except the body of the Nth PUT: it
@@ -677,8 +746,13 @@ class StallingProxy:
                     stall = self.puts == self.stall_on
                 if stall:
                     header, _, body = head.partition(b"\r\n\r\n")
-                    length = int(next(line.split(b":")[1] for line in header.split(b"\r\n")
-                                      if line.lower().startswith(b"content-length:")))
+                    length = int(
+                        next(
+                            line.split(b":")[1]
+                            for line in header.split(b"\r\n")
+                            if line.lower().startswith(b"content-length:")
+                        )
+                    )
                     while len(body) < length // 2:
                         body += client.recv(65536)
                     server.sendall(header + b"\r\n\r\n" + body[: length // 2])
@@ -700,20 +774,24 @@ class StallingProxy:
 def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, oxigraph_server, tmp_path):
     files = list(Inputs.default().files)
     assert len(files) >= 3
-    r = ep.remote(oxigraph_server)
+    r = client.remote(oxigraph_server)
     # the state before: every graph holds an older, different version
     old = {}
     for path in files:
         older = tmp_path / path.name
-        older.write_text(f"<urn:old:{path.stem}> <urn:old:p> \"old\" .\n<urn:old:x> <urn:old:p> 1 .\n")
-        (pushed,) = ep.push(r, ep.plan_push([older]))
+        older.write_text(f'<urn:old:{path.stem}> <urn:old:p> "old" .\n<urn:old:x> <urn:old:p> 1 .\n')
+        (pushed,) = push.push(r, push.plan_push([older]))
         old[pushed.iri] = graph_triples(oxigraph_server, pushed.iri)
-    new = {ep.GRAPH_BASE + p.stem: file_triples(p) for p in files}
+    new = {push.GRAPH_BASE + p.stem: file_triples(p) for p in files}
     port = int(oxigraph_server.rsplit(":", 1)[1])
     proxy = StallingProxy(port, stall_on_put=2)
-    proc = subprocess.Popen([sys.executable, "-m", "ip5graph", "push", "--endpoint", f"http://127.0.0.1:{proxy.port}"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cli_cache)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "push", "--endpoint", f"http://127.0.0.1:{proxy.port}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cli_cache)},
+    )
     try:
         assert proxy.stalled.wait(60), "the push never reached its second graph"
         proc.kill()  # midway through the second graph's body
@@ -727,7 +805,7 @@ def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, 
         now = graph_triples(oxigraph_server, iri)
         assert now in (old[iri], new[iri]), f"{iri} is neither as before nor complete"
         states[iri] = "new" if now == new[iri] else "old"
-    order = [ep.GRAPH_BASE + p.stem for p in files]
+    order = [push.GRAPH_BASE + p.stem for p in files]
     assert states[order[0]] == "new"  # pushed and verified before the kill
     assert all(states[i] == "old" for i in order[1:])  # the interrupted one and those after it
     # and a push that is allowed to finish brings every graph up to date
@@ -739,26 +817,29 @@ def test_an_interrupted_push_leaves_each_graph_as_before_or_complete(cli_cache, 
 def test_cli_push_progress_bar_reaches_the_whole_size(cli_cache, oxigraph_server):
     out = run_cli("push", "--endpoint", oxigraph_server, "--progress", cache=cli_cache)
     assert out.returncode == 0, out.stderr
-    total = sum(len(u.body) for u in ep.plan_push(list(Inputs.default().files)))
+    total = sum(len(u.body) for u in push.plan_push(list(Inputs.default().files)))
     frames = [f for f in out.stderr.splitlines() if f.startswith("[")]  # text mode turned \r into \n
     assert frames and frames[-1].startswith("[" + "#" * 30 + "] 100%")
     assert f"{total / 1e6:.1f}/{total / 1e6:.1f} MB" in frames[-1]
 
 
 def test_cli_serve_without_the_oxigraph_server_is_one_line(cli_cache):
-    out = run_cli("serve", "--port", str(free_port()), cache=cli_cache, env={ep.OXIGRAPH_ENV: "/nonexistent/oxigraph"})
+    out = run_cli(
+        "serve", "--port", str(free_port()), cache=cli_cache, env={process.OXIGRAPH_ENV: "/nonexistent/oxigraph"}
+    )
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"]
+        "ip5graph: error: cannot start the Oxigraph server (/nonexistent/oxigraph): No such file or directory"
+    ]
 
 
 def test_serve_sets_no_query_timeout_unless_asked():
     """Oxigraph 0.5 holds a sleeping thread per query for the whole --timeout-s (its issue 1874);
     under the load test a 60 s default brought the server down, so the default is none."""
-    from ip5graph.cli import build_parser
+    from ip5graph.cli.app import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert args.timeout is None
-    server = ep.Server(Path("/nonexistent"), timeout_s=args.timeout)
+    server = process.Server(Path("/nonexistent"), timeout_s=args.timeout)
     assert "--timeout-s" not in server.command()
-    assert ep.Server(Path("/nonexistent"), timeout_s=5).command()[-2:] == ["--timeout-s", "5"]
+    assert process.Server(Path("/nonexistent"), timeout_s=5).command()[-2:] == ["--timeout-s", "5"]

@@ -9,8 +9,9 @@ import pytest
 from qhelpers import FIXTURES
 
 from ip5graph.cli import main
-from ip5graph.export import FORMATS, ONTOLOGY_GRAPH, export_text, triples_of
-from ip5graph.store import Inputs, load_memory
+from ip5graph.kg.export import FORMATS, ONTOLOGY_GRAPH, export_text, triples_of
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.load import load_memory
 
 ID = "https://w3id.org/ip5graph/id/"
 

@@ -42,5 +42,5 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
 def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(files.MissingFolderError, match="no such directory") as caught:
         files.atomic_write_bytes(tmp_path / "nope" / "x.ttl", b"data")
-    assert isinstance(caught.value, UsageError) and caught.value.exit_code == 2   # one line, exit 2 in the CLI
+    assert isinstance(caught.value, UsageError) and caught.value.exit_code == 2  # one line, exit 2 in the CLI
     assert not (tmp_path / "nope").exists()

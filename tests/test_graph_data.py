@@ -12,8 +12,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ip5graph import canonical
-from ip5graph.namespaces import sparql_prefixes
+from ip5graph.rdf import canonical
+from ip5graph.rdf.namespaces import sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = sorted((ROOT / "ontology").glob("*.ttl"))
@@ -55,13 +55,32 @@ def count(g: Graph, body: str) -> int:
 
 
 def test_the_expected_files_are_shipped() -> None:
-    assert [f.name for f in ONTOLOGY] == ["alignments.ttl", "ip5.ttl", "shapes.ttl", "statistics.ttl", "vocabularies.ttl"]
+    assert [f.name for f in ONTOLOGY] == [
+        "alignments.ttl",
+        "ip5.ttl",
+        "shapes.ttl",
+        "statistics.ttl",
+        "vocabularies.ttl",
+    ]
     assert [f.name for f in DATA] == [
-        "application-shares.ttl", "initiatives.ttl", "meetings.ttl", "organizations.ttl",
-        "participations-heads-meetings.ttl", "participations-other-meetings.ttl", "people.ttl",
-        "places.ttl", "sources-addendum.ttl", "sources-encyclopedic.ttl", "sources-official.ttl",
-        "sources-secondary.ttl", "statistics-cnipa-jpo.ttl", "statistics-conflicts.ttl",
-        "statistics-epo-kipo-uspto.ttl", "statistics-ip5.ttl", "statistics-world.ttl", "tenures.ttl",
+        "application-shares.ttl",
+        "initiatives.ttl",
+        "meetings.ttl",
+        "organizations.ttl",
+        "participations-heads-meetings.ttl",
+        "participations-other-meetings.ttl",
+        "people.ttl",
+        "places.ttl",
+        "sources-addendum.ttl",
+        "sources-encyclopedic.ttl",
+        "sources-official.ttl",
+        "sources-secondary.ttl",
+        "statistics-cnipa-jpo.ttl",
+        "statistics-conflicts.ttl",
+        "statistics-epo-kipo-uspto.ttl",
+        "statistics-ip5.ttl",
+        "statistics-world.ttl",
+        "tenures.ttl",
     ]
 
 
@@ -76,7 +95,7 @@ def test_each_file_stays_under_a_thousand_triples(path: Path) -> None:
 @pytest.mark.parametrize("path", ONTOLOGY + DATA, ids=lambda p: p.name)
 def test_file_is_in_canonical_form(path: Path) -> None:
     assert path.read_text(encoding="utf-8") == canonical.canonical_text(path), (
-        f"run: python -m ip5graph.canonical --write {path.relative_to(ROOT)}"
+        f"run: python -m ip5graph.rdf.canonical --write {path.relative_to(ROOT)}"
     )
 
 
@@ -124,8 +143,7 @@ def test_shapes_reject_a_broken_tenure(merged: Graph) -> None:
         broken.add(t)
     tenure = URIRef(ID + "tenure/broken")
     broken.update(
-        sparql_prefixes()
-        + f"INSERT DATA {{ <{tenure}> a ip5:Tenure ; rdfs:label \"broken\"@en ;"
+        sparql_prefixes() + f'INSERT DATA {{ <{tenure}> a ip5:Tenure ; rdfs:label "broken"@en ;'
         f" dcterms:source <{ID}source/s00b> . }}"
     )
     conforms, report, _ = pyshacl.validate(broken, shacl_graph=shapes, inference="none", advanced=True)
@@ -362,7 +380,10 @@ def test_seed_share_of_worldwide_applications_about_80_percent(data_graph: Graph
 
 
 def test_seed_ip5_launched_2007_with_five_member_offices(data_graph: Graph) -> None:
-    assert ask(data_graph, f'<{ID}forum/ip5> a ip5:Forum ; ip5:foundingDate "2007"^^xsd:gYear ; dcterms:source {S00A}, {S00B} .')
+    assert ask(
+        data_graph,
+        f'<{ID}forum/ip5> a ip5:Forum ; ip5:foundingDate "2007"^^xsd:gYear ; dcterms:source {S00A}, {S00B} .',
+    )
     assert count(data_graph, f"?x org:memberOf <{ID}forum/ip5> ; a ip5:PatentOffice .") == 5
 
 
@@ -371,8 +392,7 @@ def test_seed_ip5_launched_2007_with_five_member_offices(data_graph: Graph) -> N
 
 def test_seed_three_working_groups(data_graph: Graph) -> None:
     rows = data_graph.query(
-        sparql_prefixes()
-        + f"SELECT ?l WHERE {{ ?w a ip5:WorkingGroup ; org:subOrganizationOf <{ID}forum/ip5> ; "
+        sparql_prefixes() + f"SELECT ?l WHERE {{ ?w a ip5:WorkingGroup ; org:subOrganizationOf <{ID}forum/ip5> ; "
         f"rdfs:label ?l ; dcterms:source {S00A} . FILTER (LANG(?l) = 'en') }}"
     )
     labels = " ".join(sorted(str(r[0]) for r in rows))
@@ -381,13 +401,18 @@ def test_seed_three_working_groups(data_graph: Graph) -> None:
 
 
 def test_seed_first_ten_years_focus_and_2017_vision_with_four_aims(data_graph: Graph) -> None:
-    assert ask(data_graph, f"?v ip5:kind <{ID}kind/vision> ; ip5:hasAim ?a ; dcterms:source {S00A} . ?v ip5:outcomeOf <{ID}meeting/heads-2008> .")
+    assert ask(
+        data_graph,
+        f"?v ip5:kind <{ID}kind/vision> ; ip5:hasAim ?a ; dcterms:source {S00A} . ?v ip5:outcomeOf <{ID}meeting/heads-2008> .",
+    )
     n = count(
         data_graph,
         f"<{ID}meeting/heads-2017> ^ip5:outcomeOf ?v . ?v ip5:kind <{ID}kind/vision> ; ip5:hasAim ?x ; dcterms:source {S00A} .",
     )
     assert n == 4
-    assert ask(data_graph, f'<{ID}meeting/heads-2017> ip5:ordinal 10 ; ip5:startDate ?d . FILTER (STRSTARTS(STR(?d), "2017"))')
+    assert ask(
+        data_graph, f'<{ID}meeting/heads-2017> ip5:ordinal 10 ; ip5:startDate ?d . FILTER (STRSTARTS(STR(?d), "2017"))'
+    )
 
 
 def test_seed_first_meeting_with_ip5_industry_in_2012(data_graph: Graph) -> None:

@@ -1,4 +1,4 @@
-"""graph_export.py: GraphML/GEXF that networkx reads back with positions; Neo4j CSV; same bytes."""
+"""network/export.py: GraphML/GEXF that networkx reads back with positions; Neo4j CSV; same bytes."""
 
 from __future__ import annotations
 
@@ -9,23 +9,22 @@ import networkx as nx
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import graph_export as X
-from ip5graph import network as N
-from ip5graph import views
 from ip5graph.errors import UsageError
-from ip5graph.namespaces import ID
+from ip5graph.network import analytics, export, projection
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import layout
 
 
 @pytest.fixture(scope="module")
 def G():
-    proj = N.project(fixture_rdf())
-    N.annotate_centrality(proj)
+    proj = projection.project(fixture_rdf())
+    analytics.annotate_centrality(proj)
     return proj
 
 
 def test_graphml_round_trip_with_positions(G):
-    pos = views.layout(G)
-    data = X.export_graph(G, "graphml", pos)["ip5graph.graphml"]
+    pos = layout.layout(G)
+    data = export.export_graph(G, "graphml", pos)["ip5graph.graphml"]
     back = nx.read_graphml(io.BytesIO(data))
     assert len(back) == len(G) and back.number_of_edges() == G.number_of_edges()
     jpo = back.nodes[ID + "office/jpo"]
@@ -35,16 +34,16 @@ def test_graphml_round_trip_with_positions(G):
 
 
 def test_gexf_has_viz_and_no_date(G):
-    data = X.export_graph(G, "gexf")["ip5graph.gexf"]
+    data = export.export_graph(G, "gexf")["ip5graph.gexf"]
     assert b"lastmodifieddate" not in data
     back = nx.read_gexf(io.BytesIO(data))
     assert len(back) == len(G)
     assert "position" in back.nodes[ID + "office/jpo"]["viz"]
-    assert data == X.export_graph(G, "gexf")["ip5graph.gexf"]
+    assert data == export.export_graph(G, "gexf")["ip5graph.gexf"]
 
 
 def test_csv_for_neo4j(G):
-    files = X.export_graph(G, "csv")
+    files = export.export_graph(G, "csv")
     nodes = list(csv.reader(io.StringIO(files["nodes.csv"].decode())))
     edges = list(csv.reader(io.StringIO(files["edges.csv"].decode())))
     assert nodes[0][:3] == ["iri:ID", ":LABEL", "label"] and "sources:string[]" in nodes[0]
@@ -60,4 +59,4 @@ def test_csv_for_neo4j(G):
 
 def test_unknown_format(G):
     with pytest.raises(UsageError):
-        X.export_graph(G, "dot")
+        export.export_graph(G, "dot")

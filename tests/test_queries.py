@@ -6,9 +6,10 @@ import pytest
 from qhelpers import FIXTURES, rows_as_text
 
 import ip5graph
-from ip5graph import resources, sparql
+from ip5graph.kg import resources
+from ip5graph.query import catalogue
 
-QUERIES = sparql.catalogue()
+QUERIES = catalogue.catalogue()
 HAS_DATA = bool(resources.data_files())
 
 
@@ -19,7 +20,7 @@ def engines() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_same_rows_on_both_engines_and_not_empty(engines: dict, query: sparql.NamedQuery) -> None:
+def test_same_rows_on_both_engines_and_not_empty(engines: dict, query: catalogue.NamedQuery) -> None:
     params = query.example_bindings()
     ox_result = engines["oxigraph"].query(query.name, **params)
     rd_result = engines["rdflib"].query(query.name, **params)
@@ -30,7 +31,7 @@ def test_same_rows_on_both_engines_and_not_empty(engines: dict, query: sparql.Na
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_same_rows_on_the_fixtures(query: sparql.NamedQuery) -> None:
+def test_same_rows_on_the_fixtures(query: catalogue.NamedQuery) -> None:
     params = query.example_bindings()
     a = ip5graph.open(data=[FIXTURES]).query(query.name, **params)
     b = ip5graph.open(data=[FIXTURES], engine="rdflib").query(query.name, **params)

@@ -13,7 +13,8 @@ from qhelpers import FIXTURES
 
 import ip5graph
 from ip5graph.errors import UsageError
-from ip5graph.results import Result, to_table
+from ip5graph.query.formats import to_table
+from ip5graph.query.results import Result
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SR = "{http://www.w3.org/2005/sparql-results#}"
@@ -27,8 +28,11 @@ def kg():
 def sample() -> Result:
     """Every kind of term, an unbound cell, and text that needs escaping in each format."""
     rows = [
-        (ox.NamedNode("https://w3id.org/ip5graph/id/office/jpo"), ox.Literal("特許庁", language="ja"),
-         ox.Literal("14", datatype=ox.NamedNode(XSD + "integer"))),
+        (
+            ox.NamedNode("https://w3id.org/ip5graph/id/office/jpo"),
+            ox.Literal("特許庁", language="ja"),
+            ox.Literal("14", datatype=ox.NamedNode(XSD + "integer")),
+        ),
         (ox.BlankNode("b0"), ox.Literal('a "quoted" <tag> & | pipe,\tcomma\nnewline'), None),
     ]
     return Result("SELECT", ["node", "label", "n"], rows)

@@ -10,8 +10,9 @@ import pytest
 from netgraph import FIXTURE
 
 import ip5graph
-from ip5graph import site, sparql
 from ip5graph.errors import UsageError
+from ip5graph.query import catalogue
+from ip5graph.web import site
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -32,15 +33,30 @@ def test_pages_written(built):
     meetings = {p for p in pages if p.startswith("meeting/")}
     people = {p for p in pages if p.startswith("person/")}
     assert offices == {f"office/{o}.html" for o in ("cnipa", "epo", "jpo", "kipo", "uspto")}
-    assert meetings == {"meeting/heads-2020.html", "meeting/heads-2021.html", "meeting/heads-2022.html",
-                        "meeting/heads-industry-2021.html"}
+    assert meetings == {
+        "meeting/heads-2020.html",
+        "meeting/heads-2021.html",
+        "meeting/heads-2022.html",
+        "meeting/heads-industry-2021.html",
+    }
     assert len(people) == 7
     queries = {p for p in pages if p.startswith("queries/")}
-    assert queries == {f"queries/{q.name}.html" for q in sparql.catalogue()}
+    assert queries == {f"queries/{q.name}.html" for q in catalogue.catalogue()}
     downloads = {f for f in built.files if f.startswith("downloads/")}
-    assert downloads == {f"downloads/{n}" for n in ("ip5graph.ttl", "ip5graph.nt", "ip5graph.jsonld", "ip5graph.rdf",
-                                                     "ip5graph.trig", "ip5graph.graphml", "ip5graph.gexf",
-                                                     "nodes.csv", "edges.csv")}
+    assert downloads == {
+        f"downloads/{n}"
+        for n in (
+            "ip5graph.ttl",
+            "ip5graph.nt",
+            "ip5graph.jsonld",
+            "ip5graph.rdf",
+            "ip5graph.trig",
+            "ip5graph.graphml",
+            "ip5graph.gexf",
+            "nodes.csv",
+            "edges.csv",
+        )
+    }
     for f in built.files:
         assert (built.out / f).is_file()
     assert (built.out / site.VIS_ASSET).stat().st_size > 400_000
@@ -66,7 +82,7 @@ def test_pages_link_relative_and_never_to_the_network(built):
 
 def test_query_tables_escaped_and_complete(built):
     page = (built.out / "queries/17-labels-in-language.html").read_text(encoding="utf-8")
-    assert "<td>特許庁 <span class=\"muted\">@ja</span></td>" in page
+    assert '<td>特許庁 <span class="muted">@ja</span></td>' in page
     offices = (built.out / "queries/01-offices.html").read_text(encoding="utf-8")
     assert offices.count("<tr>") == 1 + 5
     assert '<a href="../office/jpo.html">office:jpo</a>' in offices
@@ -94,12 +110,13 @@ def test_failed_build_leaves_previous_site(tmp_path, monkeypatch):
 
     def boom(self, q):
         raise RuntimeError("query page failed")
+
     monkeypatch.setattr(site._Builder, "_query_page", boom)
     with pytest.raises(RuntimeError):
         site.build_site(kg(), out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]     # no temp folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temp folders left
 
 
 def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
@@ -128,8 +145,13 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"site{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(root))
-        subprocess.run([sys.executable, "-m", "ip5graph", "build", "-o", str(out), "--data", str(FIXTURE)],
-                       check=True, env=env, cwd=root, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "ip5graph", "build", "-o", str(out), "--data", str(FIXTURE)],
+            check=True,
+            env=env,
+            cwd=root,
+            capture_output=True,
+        )
         outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outs[0].keys() == outs[1].keys()
     assert [k for k in outs[0] if outs[0][k] != outs[1][k]] == []

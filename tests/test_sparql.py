@@ -9,20 +9,20 @@ import pytest
 from qhelpers import FIXTURES
 
 import ip5graph
-from ip5graph import sparql
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
+from ip5graph.query import catalogue, parameters, safety
 
 ID = "https://w3id.org/ip5graph/id/"
 ENGINES = ("oxigraph", "rdflib")
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def kg(request: pytest.FixtureRequest) -> ip5graph.api.KnowledgeGraph:
+def kg(request: pytest.FixtureRequest) -> ip5graph.kg.graph.KnowledgeGraph:
     return ip5graph.open(data=[FIXTURES], engine=request.param)
 
 
 def test_catalogue_has_the_competency_questions() -> None:
-    queries = sparql.catalogue()
+    queries = catalogue.catalogue()
     assert len(queries) >= 15
     names = [q.name for q in queries]
     assert names == sorted(names)
@@ -31,48 +31,57 @@ def test_catalogue_has_the_competency_questions() -> None:
         assert q.description, q.name
         assert q.path.name == q.name + ".rq"
         for p in q.params:
-            assert p.type in sparql.PARAM_TYPES and p.example, (q.name, p)
+            assert p.type in catalogue.PARAM_TYPES and p.example, (q.name, p)
             assert f"?{p.name}" in q.text.split("WHERE")[0], f"{q.name}: param ?{p.name} must be selected"
         # every prefix used is declared (portable SPARQL)
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
-        used = {m.group(1) for m in __import__("re").finditer(r"\b([a-z][a-z0-9]*):[A-Za-z]", body)
-                if m.group(1) not in ("https", "http")}
+        used = {
+            m.group(1)
+            for m in __import__("re").finditer(r"\b([a-z][a-z0-9]*):[A-Za-z]", body)
+            if m.group(1) not in ("https", "http")
+        }
         declared = {line.split()[1].rstrip(":") for line in body.splitlines() if line.startswith("PREFIX")}
         assert used <= declared, (q.name, used - declared)
 
 
 def test_find_by_name_slug_and_number() -> None:
-    assert sparql.find("02-heads-meetings").name == "02-heads-meetings"
-    assert sparql.find("heads-meetings").name == "02-heads-meetings"
-    assert sparql.find("2").name == "02-heads-meetings"
+    assert catalogue.find("02-heads-meetings").name == "02-heads-meetings"
+    assert catalogue.find("heads-meetings").name == "02-heads-meetings"
+    assert catalogue.find("2").name == "02-heads-meetings"
     with pytest.raises(UsageError, match="did you mean '02-heads-meetings'"):
-        sparql.find("heads-meting")
+        catalogue.find("heads-meting")
     with pytest.raises(UsageError, match="ip5graph queries"):
-        sparql.find("zzzzzzzz")
+        catalogue.find("zzzzzzzz")
 
 
-@pytest.mark.parametrize("text, word", [
-    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("select * where { service <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("LOAD <http://example.org/data.ttl>", "LOAD"),
-    ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "INSERT"),
-    ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
-    ("DROP ALL", "DROP"),
-    ("CLEAR DEFAULT", "CLEAR"),
-    ("SELECT * FROM <http://example.org/other> WHERE { ?s ?p ?o }", "FROM"),
-    ("SELECT * FROM NAMED <https://w3id.org/ip5graph/graph/all> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("select * where { service <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("LOAD <http://example.org/data.ttl>", "LOAD"),
+        ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "INSERT"),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+        ("DROP ALL", "DROP"),
+        ("CLEAR DEFAULT", "CLEAR"),
+        ("SELECT * FROM <http://example.org/other> WHERE { ?s ?p ?o }", "FROM"),
+        ("SELECT * FROM NAMED <https://w3id.org/ip5graph/graph/all> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED"),
+    ],
+)
 def test_unsafe_queries_are_refused_on_both_engines(kg, text: str, word: str) -> None:
     with pytest.raises(UnsafeQueryError, match="refused: " + word):
         kg.query(text)
 
 
-@pytest.mark.parametrize("text", [
-    'SELECT ?x WHERE { BIND("SERVICE LOAD INSERT FROM <http://evil/>" AS ?x) }',
-    "SELECT ?service ?load WHERE { BIND(<http://example.org/load#service> AS ?service) }  # SERVICE, DROP ALL",
-    "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) }",
-    "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?x WHERE { BIND("SERVICE LOAD INSERT FROM <http://evil/>" AS ?x) }',
+        "SELECT ?service ?load WHERE { BIND(<http://example.org/load#service> AS ?service) }  # SERVICE, DROP ALL",
+        "PREFIX service: <http://example.org/> SELECT ?x WHERE { BIND(service:load AS ?x) }",
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ip5graph/graph/all> WHERE { ?s ?p ?o }",
+    ],
+)
 def test_keywords_in_strings_iris_comments_and_names_are_not_refused(kg, text: str) -> None:
     result = kg.query(text)
     assert len(result.rows) == 1
@@ -80,61 +89,81 @@ def test_keywords_in_strings_iris_comments_and_names_are_not_refused(kg, text: s
 
 def test_from_the_loaded_graph_sees_the_data(kg) -> None:
     plain = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value
-    with_from = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{sparql.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}").rows[0][0].value
+    with_from = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{safety.LOADED_GRAPH}> WHERE {{ ?s ?p ?o }}").rows[0][0].value
     assert int(plain) == int(with_from) > 800
 
 
 def test_parameters_are_typed_and_bound(kg) -> None:
     r = kg.query("03-meeting-participants", meeting="meeting:heads-2021")
     assert {row[1].value.rsplit("/", 1)[1] for row in r.rows} == {
-        "kasutani-toshihide", "drew-hirshfeld", "lisa-jorgenson"}
-    for form in (f"{ID}meeting/heads-2021", f"<{ID}meeting/heads-2021>", "meeting/heads-2021",
-                 ox.NamedNode(f"{ID}meeting/heads-2021")):
+        "kasutani-toshihide",
+        "drew-hirshfeld",
+        "lisa-jorgenson",
+    }
+    for form in (
+        f"{ID}meeting/heads-2021",
+        f"<{ID}meeting/heads-2021>",
+        "meeting/heads-2021",
+        ox.NamedNode(f"{ID}meeting/heads-2021"),
+    ):
         assert len(kg.query("03", meeting=form).rows) == 3
     assert len(kg.query("03", meeting="meeting:heads-2020").rows) == 0
 
 
 def test_a_parameter_value_is_never_spliced(kg) -> None:
     nasty = 'ja")) } SERVICE <http://evil/> { ?a ?b ?c } #'
-    r = kg.query("SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-                 "FILTER(LANG(?label) = ?lang) }", lang=nasty)
+    r = kg.query(
+        "SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "FILTER(LANG(?label) = ?lang) }",
+        lang=nasty,
+    )
     assert r.rows == []
-    r = kg.query("SELECT ?name ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
-                 name='Kasutani Toshihide"@en . ?x ?p ?o')
+    r = kg.query(
+        "SELECT ?name ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
+        name='Kasutani Toshihide"@en . ?x ?p ?o',
+    )
     assert r.rows == []
-    r = kg.query("SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-                 "FILTER(LANG(?label) = ?lang) }", lang="ja")
+    r = kg.query(
+        "SELECT ?lang ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "FILTER(LANG(?label) = ?lang) }",
+        lang="ja",
+    )
     assert sorted(row[1].value for row in r.rows) == ["特許庁", "糟谷敏秀"]
 
 
-@pytest.mark.parametrize("name, params, message", [
-    ("03-meeting-participants", {}, "needs a parameter: --param meeting=meeting:heads-2021"),
-    ("03-meeting-participants", {"meeting": "not an iri"}, "parameter 'meeting' must be an IRI"),
-    ("03-meeting-participants", {"meeting": "http://bad iri/x"}, "must be an IRI"),
-    ("03-meeting-participants", {"meeting": "nosuchprefix:x y"}, "must be an IRI"),
-    ("03-meeting-participants", {"meeting": "meeting:heads-2021", "colour": "red"}, "has no parameter 'colour'"),
-    ("05-heads-on-date", {"date": "yesterday"}, "must be a date"),
-    ("05-heads-on-date", {"date": "2021-02-30"}, "must be a date"),
-    ("17-labels-in-language", {"lang": "not a tag"}, "must be a language tag"),
-])
+@pytest.mark.parametrize(
+    "name, params, message",
+    [
+        ("03-meeting-participants", {}, "needs a parameter: --param meeting=meeting:heads-2021"),
+        ("03-meeting-participants", {"meeting": "not an iri"}, "parameter 'meeting' must be an IRI"),
+        ("03-meeting-participants", {"meeting": "http://bad iri/x"}, "must be an IRI"),
+        ("03-meeting-participants", {"meeting": "nosuchprefix:x y"}, "must be an IRI"),
+        ("03-meeting-participants", {"meeting": "meeting:heads-2021", "colour": "red"}, "has no parameter 'colour'"),
+        ("05-heads-on-date", {"date": "yesterday"}, "must be a date"),
+        ("05-heads-on-date", {"date": "2021-02-30"}, "must be a date"),
+        ("17-labels-in-language", {"lang": "not a tag"}, "must be a language tag"),
+    ],
+)
 def test_bad_parameters(name: str, params: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        sparql.resolve(name, params)
+        parameters.resolve(name, params)
 
 
 def test_convert_each_type() -> None:
-    assert sparql.convert("n", "integer", "42") == ox.Literal("42", datatype=ox.NamedNode(sparql.XSD + "integer"))
-    assert sparql.convert("n", "integer", 7).value == "7"
-    assert sparql.convert("b", "boolean", "TRUE").value == "true"
-    assert sparql.convert("l", "lang", "JA").value == "ja"
-    assert sparql.convert("s", "string", "x y").value == "x y"
-    assert sparql.convert("i", "iri", "ip5:Meeting").value == "https://w3id.org/ip5graph/ontology#Meeting"
+    assert parameters.convert("n", "integer", "42") == ox.Literal(
+        "42", datatype=ox.NamedNode(parameters.XSD + "integer")
+    )
+    assert parameters.convert("n", "integer", 7).value == "7"
+    assert parameters.convert("b", "boolean", "TRUE").value == "true"
+    assert parameters.convert("l", "lang", "JA").value == "ja"
+    assert parameters.convert("s", "string", "x y").value == "x y"
+    assert parameters.convert("i", "iri", "ip5:Meeting").value == "https://w3id.org/ip5graph/ontology#Meeting"
     import datetime
 
-    assert sparql.convert("d", "date", datetime.date(2021, 6, 23)).value == "2021-06-23"
+    assert parameters.convert("d", "date", datetime.date(2021, 6, 23)).value == "2021-06-23"
     for t, v in (("integer", "4.5"), ("integer", True), ("boolean", "yes"), ("date", 2021)):
         with pytest.raises(UsageError):
-            sparql.convert("x", t, v)
+            parameters.convert("x", t, v)
 
 
 def test_adhoc_parameter_must_be_a_selected_variable(kg) -> None:

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 import pytest
 
 import ip5graph
-from ip5graph import resources
-from ip5graph.store import Inputs, load_memory
+from ip5graph.kg import resources
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.load import load_memory
 
 IP5 = "https://w3id.org/ip5graph/ontology#"
 ID = "https://w3id.org/ip5graph/id/"
@@ -258,7 +259,7 @@ def shacl_parts() -> tuple[object, object]:
     """The cube's own shapes (shape:Statistics* of shapes.ttl) and the whole graph, parsed once."""
     from rdflib import Graph, URIRef
 
-    from ip5graph.store import load_rdflib
+    from ip5graph.kg.load import load_rdflib
 
     shapes_all = Graph().parse(resources.shapes_file(), format="turtle")
     shapes = Graph()

@@ -14,7 +14,9 @@ import pytest
 from qhelpers import FIXTURES, ROOT
 
 from ip5graph.errors import DataError
-from ip5graph.store import Inputs, build_store, load_memory, load_rdflib, open_store, parse_errors, store_path
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.load import load_memory, load_rdflib, parse_errors
+from ip5graph.kg.store import build_store, open_store, store_path
 
 
 @pytest.fixture()
@@ -35,19 +37,20 @@ def test_fingerprint_follows_content_only(data_dir: Path) -> None:
 
 
 def test_fingerprint_memo_skips_reading_files_unchanged_since_hashed(
-        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     memo = tmp_path / "digests"
     for f in data_dir.iterdir():
         os.utime(f, (1_000_000, 1_000_000))  # written long before they are hashed
     inputs = Inputs.default([data_dir])
     a = inputs.fingerprint(memo=memo)
     assert a == inputs.fingerprint()  # the same key with or without the memo
-    import ip5graph.store as store_module
+    import ip5graph.kg.inputs as inputs_module
 
     def no_reading(path: Path) -> bytes:
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr(store_module, "_read", no_reading)
+    monkeypatch.setattr(inputs_module, "read_file", no_reading)
     assert inputs.fingerprint(memo=memo) == a  # ontology files may be recent: those are re-read
     monkeypatch.undo()
     with open(data_dir / "people.ttl", "a", encoding="utf-8") as f:
@@ -55,8 +58,7 @@ def test_fingerprint_memo_skips_reading_files_unchanged_since_hashed(
     assert inputs.fingerprint(memo=memo) != a
 
 
-def test_fingerprint_memo_does_not_trust_a_file_hashed_right_after_it_changed(
-        data_dir: Path, tmp_path: Path) -> None:
+def test_fingerprint_memo_does_not_trust_a_file_hashed_right_after_it_changed(data_dir: Path, tmp_path: Path) -> None:
     memo = tmp_path / "digests"
     people = data_dir / "people.ttl"
     os.utime(people)  # just edited
@@ -88,7 +90,8 @@ def test_store_rebuilt_when_data_changes(data_dir: Path, tmp_path: Path) -> None
     n_before = len(open_store(before, cache))
     (data_dir / "extra.ttl").write_text(
         '<https://w3id.org/ip5graph/id/place/tokyo> <http://www.w3.org/2000/01/rdf-schema#label> "Tokyo"@en .\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     after = Inputs.default([data_dir])
     assert after.fingerprint() != before.fingerprint()
     assert len(open_store(after, cache)) == n_before + 1
@@ -153,16 +156,20 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         print("ok")
     """)
     rebuilder = textwrap.dedent(f"""
-        from ip5graph.store import Inputs, build_store
+        from ip5graph.kg.inputs import Inputs
+        from ip5graph.kg.store import build_store
         inputs = Inputs.default([{str(data_dir)!r}])
         for i in range(8):
             build_store(inputs)
         print("ok")
     """)
     build_store(Inputs.default([data_dir]), cache / "ip5graph")  # the readers start on a built store
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for code in (reader, reader, rebuilder)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for code in (reader, reader, rebuilder)
+    ]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
@@ -170,14 +177,15 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
 
 
 def test_old_stores_are_pruned_after_the_grace_time(data_dir: Path, tmp_path: Path) -> None:
-    from ip5graph import store as store_module
+    from ip5graph.kg import store as store_module
 
     cache = tmp_path / "cache"
     links = []
     for i in range(6):
         (data_dir / "extra.ttl").write_text(
             f'<https://w3id.org/ip5graph/id/place/p{i}> <http://www.w3.org/2000/01/rdf-schema#label> "p{i}"@en .\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         inputs = Inputs.default([data_dir])
         build_store(inputs, cache)
         links.append(store_path(inputs, cache))

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 
 import ip5graph  # noqa: E402
-from ip5graph import sparql  # noqa: E402
+from ip5graph.query import catalogue  # noqa: E402
 
 ID = "https://w3id.org/ip5graph/id/"
 SLUG_IRI = re.compile(r"^https://w3id\.org/ip5graph/id/[a-z-]+/[a-z0-9]+(-[a-z0-9]+)*$")
@@ -83,7 +83,7 @@ def test_no_blank_nodes_and_every_subject_is_a_data_iri(small: Path) -> None:
 
 def test_every_named_query_has_answers_on_the_default_engine(small: Path, tmp_path: Path) -> None:
     kg = ip5graph.open(data=[small], cache_dir=tmp_path / "cache")
-    queries = sparql.catalogue()
+    queries = catalogue.catalogue()
     assert len(queries) >= 15
     empty = [q.name for q in queries if len(kg.query(q.name, **q.example_bindings())) == 0]
     assert not empty

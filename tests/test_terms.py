@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import rdflib
 
-from ip5graph.terms import compact, from_rdflib, sort_key, to_rdflib
+from ip5graph.rdf.terms import compact, from_rdflib, sort_key, to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -7,14 +7,14 @@ import re
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import network as N
-from ip5graph import timeline
-from ip5graph.namespaces import ID
+from ip5graph.network import projection
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import timeline
 
 
 @pytest.fixture(scope="module")
 def G():
-    return N.project(fixture_rdf())
+    return projection.project(fixture_rdf())
 
 
 def test_span_keeps_the_precision():
@@ -30,15 +30,19 @@ def test_collect_meetings_and_bars(G):
     marks, lanes, undated, (lo, hi) = timeline.collect(G)
     assert [m.ordinal for m in marks] == ["13", "14", "15"]
     by_org = {lane.org: lane for lane in lanes}
-    assert [lane.label for lane in lanes] == [        # patent offices first, then by label
-        "China National Intellectual Property Administration", "European Patent Office", "Japan Patent Office",
-        "United States Patent and Trademark Office", "World Intellectual Property Organization"]
+    assert [lane.label for lane in lanes] == [  # patent offices first, then by label
+        "China National Intellectual Property Administration",
+        "European Patent Office",
+        "Japan Patent Office",
+        "United States Patent and Trademark Office",
+        "World Intellectual Property Organization",
+    ]
     hirshfeld = by_org[ID + "office/uspto"].bars[0]
-    assert hirshfeld.acting and not hirshfeld.start_known          # only "in office on" a date
+    assert hirshfeld.acting and not hirshfeld.start_known  # only "in office on" a date
     shen = by_org[ID + "office/cnipa"].bars[0]
-    assert (shen.start, shen.end) == (2015.0, 2023.0)              # gYear 2015 .. gYear 2022 inclusive
+    assert (shen.start, shen.end) == (2015.0, 2023.0)  # gYear 2015 .. gYear 2022 inclusive
     kasutani = by_org[ID + "office/jpo"].bars[0]
-    assert kasutani.attrs["_open"] and kasutani.tail == hi          # no end given: runs to the axis end
+    assert kasutani.attrs["_open"] and kasutani.tail == hi  # no end given: runs to the axis end
     assert undated == [] and lo == 2015.0
 
 

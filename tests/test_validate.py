@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from qhelpers import FIXTURES
 
-from ip5graph import resources
 from ip5graph.cli import main
-from ip5graph.store import Inputs
-from ip5graph.validate import validate
+from ip5graph.kg import resources
+from ip5graph.kg.inputs import Inputs
+from ip5graph.kg.validate import validate
 
 
 @pytest.fixture()
@@ -31,14 +31,15 @@ def test_fixtures_are_valid(data_dir: Path) -> None:
 def test_shacl_violations_are_grouped_by_shape_with_labels(data_dir: Path) -> None:
     from rdflib import Graph, URIRef
 
-    from ip5graph.canonical import serialize
+    from ip5graph.rdf.canonical import serialize
 
     people = data_dir / "people.ttl"
     g = Graph()
     g.parse(people, format="turtle")
     # take away the sources of one person: the shapes require a source on every data node
-    g.remove((URIRef("https://w3id.org/ip5graph/id/person/drew-hirshfeld"),
-              URIRef("http://purl.org/dc/terms/source"), None))
+    g.remove(
+        (URIRef("https://w3id.org/ip5graph/id/person/drew-hirshfeld"), URIRef("http://purl.org/dc/terms/source"), None)
+    )
     people.write_text(serialize(g), encoding="utf-8")
     broken = Inputs.default([data_dir])
     report = validate(broken, check_canonical=False)
@@ -78,8 +79,9 @@ def test_non_canonical_files_are_reported(data_dir: Path) -> None:
     assert not report.conforms
 
 
-def test_without_a_shapes_file_shacl_is_skipped(data_dir: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_shapes_file_shacl_is_skipped(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(resources, "shapes_file", lambda: None)  # as before ontology/shapes.ttl existed
     report = validate(Inputs.default([data_dir]), shapes=None, check_canonical=False)
     assert not report.shacl_ran and report.shapes is None

@@ -1,4 +1,4 @@
-"""views.py: the page is self-contained, escaped, deterministic; the layout scales and is seeded."""
+"""web/render, web/pages, web/layout: the page is self-contained, escaped, deterministic; the layout scales and is seeded."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ import networkx as nx
 import pytest
 from netgraph import fixture_rdf
 
-from ip5graph import network as N
-from ip5graph import views
-from ip5graph.namespaces import ID
+from ip5graph.network import analytics, projection
+from ip5graph.rdf.namespaces import ID
+from ip5graph.web import layout, pages, render
 
 XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
 def G() -> nx.MultiDiGraph:
-    return N.project(fixture_rdf())
+    return projection.project(fixture_rdf())
 
 
 def island(page: str) -> dict:
@@ -29,7 +29,7 @@ def island(page: str) -> dict:
 
 
 def test_page_holds_every_node_and_edge(G):
-    data = island(views.build_html(G))
+    data = island(render.build_html(G))
     assert len(data["nodes"]) == len(G) == 25
     assert len(data["edges"]) == G.number_of_edges()
     labels = {n["label"] for n in data["nodes"]}
@@ -44,41 +44,41 @@ def test_page_holds_every_node_and_edge(G):
 
 
 def test_data_text_is_escaped_and_never_raw_html(G):
-    page = views.build_html(G, title="IP5 <b>graph</b> & co")
+    page = render.build_html(G, title="IP5 <b>graph</b> & co")
     assert XSS not in page
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
-    assert "</script><script>alert(3)" not in page          # a comment that tries to close the island
+    assert "</script><script>alert(3)" not in page  # a comment that tries to close the island
     assert "<title>IP5 &lt;b&gt;graph&lt;/b&gt; &amp; co</title>" in page
-    app = (views.TEMPLATES / "graph.js").read_text(encoding="utf-8")
+    app = (render.TEMPLATES / "graph.js").read_text(encoding="utf-8")
     assert "innerHTML" not in app and "insertAdjacentHTML" not in app and "document.write" not in app
     # JSON.parse gives the label back exactly
     assert XSS in {n["label"] for n in island(page)["nodes"]}
 
 
 def test_no_external_resources(G):
-    page = views.build_html(G)
+    page = render.build_html(G)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I)
-    assert "<script>" in page and "vis-network" in page                  # inlined, not linked
-    shared = views.build_html(G, vis_src="assets/vis-network.min.js")
+    assert "<script>" in page and "vis-network" in page  # inlined, not linked
+    shared = render.build_html(G, vis_src="assets/vis-network.min.js")
     assert '<script src="assets/vis-network.min.js"></script>' in shared
     assert len(shared) < len(page) - 400_000
 
 
 def test_same_graph_same_bytes(G):
-    assert views.build_html(G, focus=ID + "office/jpo") == views.build_html(G, focus=ID + "office/jpo")
-    assert island(views.build_html(G, focus=ID + "office/jpo"))["focus"] is not None
+    assert render.build_html(G, focus=ID + "office/jpo") == render.build_html(G, focus=ID + "office/jpo")
+    assert island(render.build_html(G, focus=ID + "office/jpo"))["focus"] is not None
 
 
 def test_json_island_escapes():
-    text = views.json_for_html({"a": "</script><!-- & \u2028"})
+    text = pages.json_for_html({"a": "</script><!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"a": "</script><!-- & \u2028"}
 
 
 def test_node_size_follows_centrality(G):
-    annotated = G.copy()                 # the module's G stays as projected
-    N.annotate_centrality(annotated)
-    data = island(views.build_html(annotated))
+    annotated = G.copy()  # the module's G stays as projected
+    analytics.annotate_centrality(annotated)
+    data = island(render.build_html(annotated))
     size = {n["iri"]: n["s"] for n in data["nodes"]}
     assert size[ID + "meeting/heads-2021"] == max(size.values())
     assert min(size.values()) >= 10.0
@@ -96,19 +96,19 @@ def synthetic(n: int, seed: int = 1) -> nx.MultiDiGraph:
 
 def test_layout_large_graph_is_complete_finite_seeded_and_spread():
     g = synthetic(800)
-    pos = views.layout(g, seed=3)
+    pos = layout.layout(g, seed=3)
     assert sorted(pos) == sorted(g)
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
-    assert pos == views.layout(g, seed=3)
-    assert pos != views.layout(g, seed=4)
+    assert pos == layout.layout(g, seed=3)
+    assert pos != layout.layout(g, seed=4)
     distinct = {(round(x), round(y)) for x, y in pos.values()}
-    assert len(distinct) > 0.95 * len(g)               # nodes do not pile up on one spot
+    assert len(distinct) > 0.95 * len(g)  # nodes do not pile up on one spot
 
 
 def test_layout_small_graph_uses_spring_and_is_seeded(G):
-    pos = views.layout(G, seed=0)
+    pos = layout.layout(G, seed=0)
     assert sorted(pos) == sorted(G)
-    assert pos == views.layout(G, seed=0)
+    assert pos == layout.layout(G, seed=0)
 
 
 def test_write_html_is_atomic(G, tmp_path, monkeypatch):
@@ -117,11 +117,12 @@ def test_write_html_is_atomic(G, tmp_path, monkeypatch):
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(views, "build_html", boom)
+
+    monkeypatch.setattr(render, "build_html", boom)
     with pytest.raises(RuntimeError):
-        views.write_html(G, out)
+        render.write_html(G, out)
     assert out.read_text(encoding="utf-8") == "previous"
     monkeypatch.undo()
-    views.write_html(G, out)
+    render.write_html(G, out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["v.html"]

@@ -1,0 +1,101 @@
+"""The Python API: `ip5graph.open()` returns a KnowledgeGraph to query and convert.
+
+>>> import ip5graph
+>>> kg = ip5graph.open()
+>>> result = kg.query("04-office-heads", office="office:jpo")
+>>> result.variables, result.rows[0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ip5graph.errors import UsageError
+from ip5graph.kg.inputs import Inputs
+from ip5graph.query import parameters
+from ip5graph.query.results import Result
+
+TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+    from ip5graph.query.engines.base import Engine
+
+ENGINES = ("oxigraph", "rdflib")
+# Where the Oxigraph engine keeps the graph. "memory": loaded afresh into memory, the fastest to
+# query (an on-disk store answers whole-graph queries about 3x slower); the default, for processes
+# that run many queries (notebooks, `ip5graph build`). "cached": the persistent store in the cache
+# directory, rebuilt only when the files change, opened in ~10 ms at any size; for one-shot
+# processes such as `ip5graph query` and for `ip5graph serve`.
+STORES = ("memory", "cached")
+
+
+class KnowledgeGraph:
+    """The ontology plus graph data, queried through one engine (opened on first use)."""
+
+    def __init__(
+        self, inputs: Inputs, engine: str = "oxigraph", cache_dir: Path | None = None, store: str = "memory"
+    ) -> None:
+        if engine not in ENGINES:
+            raise UsageError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
+        if store not in STORES:
+            raise UsageError(f"unknown store '{store}'; use one of {', '.join(STORES)}")
+        self.inputs = inputs
+        self.engine_name = engine
+        self.store_kind = store
+        self.cache_dir = cache_dir
+        self._engine: Engine | None = None
+        self._rdflib: rdflib.Graph | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            if self.engine_name == "rdflib":
+                from ip5graph.query.engines.rdflib import RdflibEngine
+
+                self._engine = RdflibEngine(self.to_rdflib())
+            else:
+                from ip5graph.kg.load import load_memory
+                from ip5graph.kg.store import open_store
+                from ip5graph.query.engines.oxigraph import OxigraphEngine
+
+                if self.store_kind == "memory":
+                    store = load_memory(self.inputs)
+                else:
+                    try:
+                        store = open_store(self.inputs, self.cache_dir)
+                    except OSError:
+                        # no usable cache directory (read-only home, full disk): work in memory
+                        store = load_memory(self.inputs)
+                self._engine = OxigraphEngine(store)
+        return self._engine
+
+    def query(self, name_or_sparql: str, **params: object) -> Result:
+        """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
+        prepared = parameters.resolve(name_or_sparql, params)
+        return self.engine.run(prepared)
+
+    def run(self, prepared: parameters.Prepared) -> Result:
+        """Run an already prepared query (see parameters.resolve)."""
+        return self.engine.run(prepared)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""
+        if self._rdflib is None:
+            from ip5graph.kg.load import load_rdflib
+
+            self._rdflib = load_rdflib(self.inputs)
+        return self._rdflib
+
+
+def open(  # noqa: A001 - the package's entry point reads best as ip5graph.open()
+    data: Sequence[Path | str] | None = None,
+    engine: str = "oxigraph",
+    cache_dir: Path | str | None = None,
+    store: str = "memory",
+) -> KnowledgeGraph:
+    """The bundled graph (or the ontology plus the Turtle under `data`) on the given engine.
+
+    `store="cached"` keeps a persistent Oxigraph store in the cache directory (see STORES)."""
+    return KnowledgeGraph(Inputs.default(data), engine, Path(cache_dir) if cache_dir else None, store)

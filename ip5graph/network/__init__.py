@@ -1,0 +1,1 @@
+"""The entity network: projection, navigation, analytics, paths in words, the vocabulary tables and exports."""

@@ -1,0 +1,144 @@
+"""One pass over the triples: terms of either RDF library read alike, bucketed by subject with labels.
+
+Why: the projection reads every subject's types, values and labels many times; bucketing them
+once keeps it linear in the number of triples.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ip5graph.network.vocabulary import ID, LABEL, PREF_LABEL, TYPE, humanize, local_name, slug_of
+
+
+@dataclass
+class SubjectFacts:
+    """What one pass over the triples learns about one subject."""
+
+    types: set[str] = field(default_factory=set)
+    out: list[tuple[str, Any]] = field(default_factory=list)  # (predicate, object term)
+
+
+class Lit(NamedTuple):
+    """A literal, whichever RDF library it came from."""
+
+    value: str
+    lang: str
+    datatype: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def term(t: Any) -> str | Lit | None:
+    """An rdflib or pyoxigraph term as an IRI string, a Lit, or None for a blank node."""
+    kind = type(t).__name__
+    if kind in ("URIRef", "NamedNode"):
+        return t.value if kind == "NamedNode" else str(t)
+    if kind == "Literal":
+        if hasattr(t, "value") and not hasattr(t, "toPython"):  # pyoxigraph
+            return Lit(t.value, t.language or "", t.datatype.value if t.datatype else "")
+        return Lit(str(t), t.language or "", str(t.datatype) if t.datatype else "")
+    if isinstance(t, (str, Lit)):
+        return t
+    return None
+
+
+def triples_of(source: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """(s, p, o) from an rdflib Graph, a pyoxigraph Store or any iterable of triples/quads."""
+    if hasattr(source, "quads_for_pattern"):
+        for q in source.quads_for_pattern(None, None, None, None):
+            yield q.subject, q.predicate, q.object
+        return
+    for t in source:
+        if hasattr(t, "subject"):
+            yield t.subject, t.predicate, t.object
+        else:
+            yield t[0], t[1], t[2]
+
+
+def is_iri(o: Any) -> bool:
+    return isinstance(o, str)
+
+
+def is_literal(o: Any) -> bool:
+    return isinstance(o, Lit)
+
+
+def lex(o: Any) -> str:
+    return o.value if isinstance(o, Lit) else str(o)
+
+
+def lang_of(o: Any) -> str:
+    return o.lang if isinstance(o, Lit) else ""
+
+
+def pick_label_by_lang(labels: dict[str, list[str]], lang: str = "en") -> str:
+    if labels.get(lang):
+        return labels[lang][0]
+    if labels.get(""):
+        return labels[""][0]
+    for key in sorted(labels):
+        if labels[key]:
+            return labels[key][0]
+    return ""
+
+
+class Index:
+    """The triples bucketed by subject, with labels of everything, built in one pass."""
+
+    def __init__(
+        self, triples: Iterable[tuple[Any, Any, Any]], vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None
+    ) -> None:
+        self.terms: dict[str, SubjectFacts] = defaultdict(SubjectFacts)
+        self.labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for s_, p_, o_ in triples:
+            si, pi, o = term(s_), term(p_), term(o_)
+            if not isinstance(si, str) or not isinstance(pi, str) or o is None:
+                continue
+            entry = self.terms[si]
+            if pi == TYPE:
+                if is_iri(o):
+                    entry.types.add(o)
+                continue
+            entry.out.append((pi, o))
+            if (pi == LABEL or pi == PREF_LABEL) and is_literal(o):
+                bucket = self.labels[si][lang_of(o)]
+                if str(o) not in bucket:
+                    bucket.append(str(o))
+        for langs in self.labels.values():
+            for values in langs.values():
+                values.sort()
+        for iri, langs in (vocabulary or {}).items():
+            if iri not in self.labels:
+                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in langs.items()})
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        labels = self.labels.get(iri)
+        found = pick_label_by_lang(labels, lang) if labels else ""
+        if found:
+            return found
+        return slug_of(iri) if iri.startswith(ID) else humanize(local_name(iri))
+
+    def types(self, iri: str) -> set[str]:
+        term = self.terms.get(iri)
+        return term.types if term else set()
+
+    def values(self, iri: str, prop: str) -> list[Any]:
+        term = self.terms.get(iri)
+        if not term:
+            return []
+        return [o for p, o in term.out if p == prop]
+
+    def first(self, iri: str, prop: str) -> Any:
+        found = self.values(iri, prop)
+        return min(found, key=str) if found else None
+
+
+def literal_text(o: Any) -> str:
+    text = lex(o)
+    lang = lang_of(o)
+    return f"{text} ({lang})" if lang and lang != "en" else text

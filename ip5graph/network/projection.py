@@ -1,0 +1,366 @@
+"""RDF graph -> networkx MultiDiGraph projection.
+
+Why a projection: people read a network of entities (offices, people, meetings), not triples.
+Sources, SKOS concepts and ontology terms are not entities: they become attributes. Tenures and
+participations are n-ary records; by default each collapses into one labelled edge
+(person -headed-> office, person -chaired-> meeting) carrying its dates and sources.
+
+Linear in the number of triples (one pass to bucket them, see index.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from ip5graph.network.index import (
+    Index,
+    SubjectFacts,
+    is_iri,
+    is_literal,
+    lang_of,
+    lex,
+    literal_text,
+    pick_label_by_lang,
+    triples_of,
+)
+from ip5graph.network.vocabulary import (
+    ALT_LABEL,
+    CLAIM,
+    COMMENT,
+    DATE_PROPERTIES,
+    ID,
+    INFERRED_CLAIM,
+    IP5,
+    LABEL,
+    NOT_ENTITY_KINDS,
+    OWL,
+    PARTICIPATION,
+    PERSON,
+    PREF_LABEL,
+    ROLE_EDGES,
+    SOURCE,
+    SOURCE_CLASS,
+    TENURE,
+    VOCAB_KINDS,
+    humanize,
+    is_meta,
+    local_name,
+    main_class,
+    slug_of,
+)
+
+
+def project(
+    graph: Any,
+    *,
+    keep_nary: bool = False,
+    lang: str = "en",
+    vocabulary: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> nx.MultiDiGraph:
+    """Project an RDF graph (rdflib Graph, pyoxigraph Store, or triples) into a MultiDiGraph.
+
+    Node ids are IRIs. Node attributes: iri, slug, kind, label, labels {lang: [..]},
+    alt_labels {lang: [..]}, cls, cls_label, comment, dates {prop: [..]}, facts [[prop, value]],
+    sources (source IRIs, details in G.graph['sources']), claims [dict]. Edge keys are property
+    local names (or 'headed', 'chair' ... for collapsed records); edge attributes: label, prop,
+    and for collapsed records their dates, title, acting, sources and the record's iri.
+    G.graph['vocabulary'] keeps the labels of the terms (classes, properties, concepts), so a
+    projection of a query's triples can reuse them (`vocabulary=`).
+    """
+    index = Index(triples_of(graph), vocabulary)
+    return _Projector(index, keep_nary=keep_nary, lang=lang).run()
+
+
+class _Projector:
+    def __init__(self, index: Index, *, keep_nary: bool, lang: str) -> None:
+        self.ix = index
+        self.keep_nary = keep_nary
+        self.lang = lang
+        self.sources: dict[str, dict[str, str]] = {}
+
+    # -- classification -------------------------------------------------------------------
+    def _classify(self) -> tuple[list[str], set[str], set[str], list[str], list[str]]:
+        nodes, nary, claims = set(), set(), set()
+        tenures, participations = [], []
+        for iri in sorted(self.ix.terms):
+            types = self.ix.terms[iri].types
+            if not types or is_meta(types, iri):
+                continue
+            if SOURCE_CLASS in types:
+                self.sources[iri] = self._source(iri)
+            elif CLAIM in types or INFERRED_CLAIM in types:
+                claims.add(iri)
+            elif TENURE in types or PARTICIPATION in types:
+                nary.add(iri)
+                (tenures if TENURE in types else participations).append(iri)
+                if self.keep_nary:
+                    nodes.add(iri)
+            else:
+                nodes.add(iri)
+        # IRIs that entities point at without describing them (partial data, query results)
+        for iri in sorted(nodes):
+            for p, o in self.ix.terms[iri].out:
+                if is_iri(o) and p not in (SOURCE,):
+                    oi = str(o)
+                    if (
+                        oi.startswith(ID)
+                        and oi not in self.ix.terms
+                        and oi not in nodes
+                        and slug_of(oi).split("/")[0] not in NOT_ENTITY_KINDS
+                    ):
+                        nodes.add(oi)
+        return sorted(nodes), nary, claims, tenures, participations
+
+    def _source(self, iri: str) -> dict[str, str]:
+        tier = self.ix.first(iri, IP5 + "tier")
+        address = self.ix.first(iri, IP5 + "address")
+        sid = self.ix.first(iri, IP5 + "sourceId")
+        publisher = self.ix.first(iri, IP5 + "publisher")
+        return {
+            "iri": iri,
+            "id": str(sid) if sid is not None else slug_of(iri).split("/")[-1],
+            "label": self.ix.label(iri, self.lang),
+            "tier": self.ix.label(str(tier), self.lang) if tier is not None else "",
+            "address": str(address) if address is not None else "",
+            "publisher": str(publisher) if publisher is not None else "",
+        }
+
+    def _sources_of(self, iri: str) -> list[str]:
+        found = {str(o) for o in self.ix.values(iri, SOURCE) if is_iri(o)}
+        return sorted(found, key=lambda s: (self.sources.get(s, {}).get("id", s).lower(), s))
+
+    # -- nodes ----------------------------------------------------------------------------
+    def _node_attrs(self, iri: str, nodes: set[str]) -> dict[str, Any]:
+        term = self.ix.terms.get(iri, SubjectFacts())
+        cls = main_class(term.types)
+        labels = {k: list(v) for k, v in sorted(self.ix.labels.get(iri, {}).items())}
+        alt: dict[str, list[str]] = defaultdict(list)
+        dates: dict[str, list[str]] = defaultdict(list)
+        facts: list[list[str]] = []
+        comment = ""
+        for p, o in term.out:
+            name = local_name(p)
+            if p in (LABEL, PREF_LABEL, SOURCE, IP5 + "hasClaim"):
+                continue
+            if p == ALT_LABEL and is_literal(o):
+                alt[lang_of(o)].append(str(o))
+            elif p == COMMENT and is_literal(o):
+                if lang_of(o) in ("en", "") and (not comment or str(o) < comment):
+                    comment = str(o)
+            elif is_literal(o):
+                if p.startswith(IP5) and name in DATE_PROPERTIES:
+                    dates[name].append(lex(o))
+                else:
+                    facts.append([self._prop_label(p), literal_text(o)])
+            elif is_iri(o) and str(o) not in nodes:
+                facts.append(
+                    [self._prop_label(p), self.ix.label(str(o), self.lang) if str(o) in self.ix.labels else str(o)]
+                )
+        slug = slug_of(iri)
+        return {
+            "iri": iri,
+            "slug": slug,
+            "kind": slug.split("/")[0] if iri.startswith(ID) and "/" in slug else "",
+            "label": pick_label_by_lang(labels, self.lang) or slug,
+            "labels": labels,
+            "alt_labels": {k: sorted(set(v)) for k, v in sorted(alt.items())},
+            "cls": cls,
+            "cls_label": self._class_label(cls),
+            "comment": comment,
+            "dates": {k: sorted(v) for k, v in sorted(dates.items())},
+            "facts": sorted(facts),
+            "sources": self._sources_of(iri),
+            "claims": [],
+        }
+
+    def _class_label(self, cls: str) -> str:
+        if not cls:
+            return "other"
+        if cls == PERSON and not self.ix.labels.get(cls):
+            return "person"
+        return self.ix.label(cls, self.lang)
+
+    def _prop_label(self, prop: str) -> str:
+        if self.ix.labels.get(prop):
+            return self.ix.label(prop, self.lang)
+        return humanize(local_name(prop))
+
+    # -- edges ----------------------------------------------------------------------------
+    def run(self) -> nx.MultiDiGraph:
+        node_list, _nary, claims, tenures, participations = self._classify()
+        node_set = set(node_list)
+        g = nx.MultiDiGraph()
+        g.graph["sources"] = {k: self.sources[k] for k in sorted(self.sources)}
+        g.graph["keep_nary"] = self.keep_nary
+        g.graph["vocabulary"] = {
+            iri: {k: list(v) for k, v in sorted(langs.items())}
+            for iri, langs in sorted(self.ix.labels.items())
+            if iri not in node_set and (not iri.startswith(ID) or slug_of(iri).split("/")[0] in VOCAB_KINDS)
+        }
+        for iri in node_list:
+            g.add_node(iri, **self._node_attrs(iri, node_set))
+
+        edges: list[tuple[str, str, str, dict[str, Any]]] = []
+        covered: set[tuple[str, str, str]] = set()  # (subject, key, object) already drawn
+        if not self.keep_nary:
+            for t in tenures:
+                edges.extend(self._tenure_edge(t, node_set))
+            for part in participations:
+                edges.extend(self._participation_edges(part, node_set))
+            for u, v, _, attrs in edges:
+                if attrs.get("role_key") in ("chair", "co-chair"):
+                    covered.add((v, "chair", u))  # ip5:chair meeting->person says the same
+        inverses = self._inverse_pairs()
+        present: set[tuple[str, str, str]] = set()
+        direct: list[tuple[str, str, str, dict[str, Any]]] = []
+        for iri in node_list:
+            term = self.ix.terms.get(iri)
+            if not term:
+                continue
+            for p, o in term.out:
+                if p == SOURCE or not is_iri(o) or str(o) not in node_set:
+                    continue
+                oi = str(o)
+                direct.append((iri, oi, p, {"label": self._prop_label(p), "prop": p}))
+                present.add((iri, p, oi))
+        for u, v, p, attrs in direct:
+            inverse = inverses.get(p)
+            # keep one direction of owl:inverseOf pairs (the property that sorts first)
+            if inverse and inverse < p and (v, inverse, u) in present:
+                continue
+            key = local_name(p)
+            if (u, key, v) in covered:
+                continue
+            edges.append((u, v, key, attrs))
+        seen: set[tuple[str, str, str]] = set()
+        for u, v, key, attrs in sorted(edges, key=lambda e: (e[0], e[1], e[2], e[3].get("iri", ""))):
+            k = key
+            n = 2
+            while (u, v, k) in seen:  # parallel records of one kind (two tenures): distinct keys
+                k = f"{key}-{n}"
+                n += 1
+            seen.add((u, v, k))
+            g.add_edge(u, v, key=k, **attrs)
+        self._attach_claims(g, claims)
+        return g
+
+    def _inverse_pairs(self) -> dict[str, str]:
+        pairs: dict[str, str] = {}
+        for iri, term in self.ix.terms.items():
+            for p, o in term.out:
+                if p == OWL + "inverseOf" and is_iri(o):
+                    pairs[iri] = str(o)
+                    pairs[str(o)] = iri
+        return pairs
+
+    def _iri_value(self, iri: str, prop: str) -> str:
+        found = sorted(str(o) for o in self.ix.values(iri, prop) if is_iri(o))
+        return found[0] if found else ""
+
+    def _lit_values(self, iri: str, prop: str) -> list[str]:
+        return sorted(lex(o) for o in self.ix.values(iri, prop) if is_literal(o))
+
+    def _record_attrs(self, iri: str) -> dict[str, Any]:
+        attrs: dict[str, Any] = {"iri": iri, "sources": self._sources_of(iri)}
+        for name in DATE_PROPERTIES:
+            found = self._lit_values(iri, IP5 + name)
+            if found:
+                attrs[name] = found
+        return attrs
+
+    def _tenure_edge(self, t: str, nodes: set[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
+        holder = self._iri_value(t, IP5 + "holder")
+        org = self._iri_value(t, IP5 + "organization")
+        if holder not in nodes or org not in nodes:
+            return []
+        acting = [v.lower() for v in self._lit_values(t, IP5 + "acting")]
+        is_acting = "true" in acting or "1" in acting
+        key = "headed-acting" if is_acting else "headed"
+        attrs = self._record_attrs(t)
+        attrs.update(
+            {
+                "label": "headed (acting)" if is_acting else "headed",
+                "prop": TENURE,
+                "acting": is_acting,
+                "title": "; ".join(self._lit_values(t, IP5 + "title")),
+                "ordinal": "; ".join(self._lit_values(t, IP5 + "ordinal")),
+            }
+        )
+        return [(holder, org, key, attrs)]
+
+    def _participation_edges(self, part: str, nodes: set[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
+        who = self._iri_value(part, IP5 + "participant")
+        meeting = self._iri_value(part, IP5 + "meeting")
+        if who not in nodes or meeting not in nodes:
+            return []
+        role_iri = self._iri_value(part, IP5 + "role")
+        role = local_name(role_iri) if role_iri else "participant"
+        label = ROLE_EDGES[role][0] if role in ROLE_EDGES else f"attended ({humanize(role)})"
+        attrs = self._record_attrs(part)
+        representing = self._iri_value(part, IP5 + "representing")
+        behalf = self._iri_value(part, IP5 + "onBehalfOf")
+        attrs.update(
+            {
+                "label": label,
+                "prop": PARTICIPATION,
+                "role": self.ix.label(role_iri, self.lang) if role_iri else "",
+                "representing": self.ix.label(representing, self.lang) if representing else "",
+                "on_behalf_of": self.ix.label(behalf, self.lang) if behalf else "",
+                "capacity": "; ".join(self._lit_values(part, IP5 + "capacity")),
+            }
+        )
+        attrs["role_key"] = role
+        key = {"chair": "chaired", "co-chair": "co-chaired"}.get(role, f"attended-as-{role}")
+        out = [(who, meeting, key, attrs)]
+        if behalf in nodes and behalf != who:
+            extra = self._record_attrs(part)
+            extra.update({"label": "stood in for", "prop": PARTICIPATION, "meeting": self.ix.label(meeting, self.lang)})
+            out.append((who, behalf, "stood-in-for", extra))
+        return out
+
+    def _attach_claims(self, g: nx.MultiDiGraph, claims: set[str]) -> None:
+        conflicts_of: dict[str, list[str]] = defaultdict(list)
+        for node in g.nodes:
+            for o in self.ix.values(node, IP5 + "hasClaim"):
+                conflicts_of[str(o)].append(node)
+        for c in sorted(claims):
+            value = self._lit_values(c, IP5 + "claimedValue")
+            resource = self._iri_value(c, IP5 + "claimedResource")
+            preferred = self._lit_values(c, IP5 + "preferred")
+            comments = self._lit_values(c, COMMENT)
+            record = {
+                "iri": c,
+                "label": self.ix.label(c, self.lang),
+                "aspect": "; ".join(self._lit_values(c, IP5 + "aspect")),
+                "value": "; ".join(value) if value else (self.ix.label(resource, self.lang) if resource else ""),
+                "preferred": (preferred[0].lower() in ("true", "1")) if preferred else None,
+                "inferred": INFERRED_CLAIM in self.ix.types(c),
+                "comment": comments[0] if comments else "",
+                "sources": self._sources_of(c),
+            }
+            about = self._iri_value(c, IP5 + "aboutEntity")
+            targets = sorted({about, *conflicts_of.get(c, [])} - {""})
+            for t in targets:
+                if t in g:
+                    g.nodes[t]["claims"].append(record)
+
+
+@dataclass
+class Loaded:
+    """The projected network of a KnowledgeGraph, with the store it came from (for queries)."""
+
+    graph: nx.MultiDiGraph
+    store: Any
+
+
+def load(kg: Any, *, keep_nary: bool = False) -> Loaded:
+    """Project the whole graph (ontology + data) of a KnowledgeGraph."""
+    from ip5graph.kg.load import load_memory
+
+    store = load_memory(kg.inputs)
+    return Loaded(project(store, keep_nary=keep_nary), store)

@@ -1,0 +1,1 @@
+"""Query engines side by side behind one interface: Oxigraph, rdflib and a remote SPARQL endpoint."""

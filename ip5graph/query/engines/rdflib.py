@@ -1,0 +1,91 @@
+"""The second engine: rdflib, slower but an independent implementation to cross-check Oxigraph.
+
+rdflib itself is imported only when a query runs, never on the default query path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from ip5graph.errors import QueryError, UsageError
+from ip5graph.query import parameters, safety
+from ip5graph.query.results import Result
+from ip5graph.rdf.namespaces import RDFS_LABEL
+from ip5graph.rdf.terms import pick_label
+
+TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+
+class RdflibEngine:
+    """Queries an in-memory rdflib Graph: slower, but a second, independent implementation."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+
+    def run(self, prepared: parameters.Prepared) -> Result:
+        import rdflib.plugins.sparql as rsparql
+        from pyparsing import ParseException
+
+        from ip5graph.rdf.terms import from_rdflib, to_rdflib
+
+        rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph from the web
+        try:
+            query = rsparql.prepareQuery(prepared.text)
+        except ParseException as e:
+            raise safety.syntax_error(prepared.source, e.msg, e.lineno, e.col) from None
+        except Exception as e:  # rdflib raises plain Exceptions for some semantic errors
+            raise safety.syntax_error(prepared.source, str(e), None, None) from None
+        if safety.names_loaded_graph(prepared.text):
+            query.algebra["datasetClause"] = None
+        projected = [str(v) for v in (query.algebra.get("PV") or [])]
+        if query.algebra.name == "SelectQuery":
+            for k in prepared.bindings:
+                if k not in projected:
+                    raise UsageError(
+                        f"parameter '{k}' must be a variable of the query's SELECT clause "
+                        "(bound parameters are selected too)"
+                    )
+        init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
+        try:
+            answer = self.graph.query(query, initBindings=init)
+        except Exception as e:
+            raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
+        if answer.type == "ASK":
+            return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
+            return Result(answer.type, triples=triples, labeller=self.labels)
+        variables = _order_like_query([str(v) for v in answer.vars], prepared.text)
+        index = {str(v): i for i, v in enumerate(answer.vars)}
+        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]
+        return Result("SELECT", variables, rows, labeller=self.labels)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        from rdflib import URIRef
+
+        out = {}
+        for iri in iris:
+            found = [
+                (str(o), o.language or "")
+                for o in self.graph.objects(URIRef(iri), URIRef(RDFS_LABEL))
+                if hasattr(o, "language")
+            ]
+            label = pick_label(found)
+            if label is not None:
+                out[iri] = label
+        return out
+
+
+def _order_like_query(variables: list[str], text: str) -> list[str]:
+    """rdflib's SELECT * order is arbitrary: use the order of first appearance, as Oxigraph does."""
+    if not re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", text, re.I):
+        return variables
+    order = {v: i for i, v in enumerate(safety.query_variables(text))}
+    return sorted(variables, key=lambda v: order.get(v, len(order)))

@@ -1,0 +1,1 @@
+"""RDF basics: namespaces and prefixes, terms, canonical Turtle."""

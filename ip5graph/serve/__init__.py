@@ -1,0 +1,1 @@
+"""Serving and remote stores: the HTTP client, push (Graph Store Protocol) and the Oxigraph server process."""
