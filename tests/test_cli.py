@@ -74,7 +74,7 @@ def test_stats(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert "triples: " in out
     assert any(line.split()[:3] == ["heads", "of", "office"] and line.split()[-1] == "2" for line in out.splitlines())
-    assert any(line.split() == ["official", "6", "28"] for line in out.splitlines())
+    assert any(line.split() == ["official", "7", "30"] for line in out.splitlines())
 
 
 def test_export_and_validate_commands(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
