@@ -48,7 +48,7 @@ def test_trig_puts_triples_in_the_graph_of_their_source(triples: list[ox.Triple]
 def test_cli_export_to_file_and_stdout(tmp_path: Path, capsysbinary: pytest.CaptureFixture) -> None:
     out = tmp_path / "graph.trig"
     assert main(["export", "--format", "trig", "-o", str(out), "--data", str(FIXTURES)]) == 0
-    assert out.read_bytes().count(b"{") == 7  # 6 sources + the ontology graph
+    assert out.read_bytes().count(b"{") == 9  # 8 sources (2 of them the statistics fixture's) + the ontology graph
     assert main(["export", "--format", "ttl", "--data", str(FIXTURES)]) == 0
     text = capsysbinary.readouterr().out.decode()
     assert "@prefix ip5: <https://w3id.org/ip5graph/ontology#>" in text
