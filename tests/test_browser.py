@@ -74,6 +74,10 @@ def expected_nodes(rel: str, g, kg) -> int:
         return min(site.INDEX_TOP, len(g))
     if rel == "timeline.html":
         return len(timeline.timeline_graph(g)[0])
+    if rel == "statistics.html":
+        from ip5graph.web import charts
+
+        return len(charts.statistics_units(g))
     kind, _, name = rel.partition("/")
     if kind in site.PAGE_KINDS:
         return len(navigation.neighbourhood(g, ID + f"{kind}/{name[:-5]}", 1))

@@ -87,7 +87,8 @@ def test_build(capsys, tmp_path):
     out_dir = tmp_path / "site"
     code, out, err = run(capsys, "build", "-o", str(out_dir))
     assert code == 0 and err == ""  # no TTY: no progress bar
-    assert out == f"built {out_dir}/: 37 pages, 48 files; open {out_dir / 'index.html'}\n"
+    # 41 pages: with statistics.html and the query pages 19-21; 54 files: with the two chart scripts
+    assert out == f"built {out_dir}/: 41 pages, 54 files; open {out_dir / 'index.html'}\n"
     code, _, err = run(capsys, "build", "-o", str(tmp_path / "site"), "--depth", "-1")
     assert code == 2 and "--depth" in err
 

@@ -147,6 +147,7 @@ class _Builder:
                 (root + "index.html", "Home"),
                 (root + "overview.html", "Whole graph"),
                 (root + "timeline.html", "Timeline"),
+                (root + "statistics.html", "Statistics"),
                 (root + "index.html#queries", "Queries"),
                 (root + "index.html#downloads", "Downloads"),
             ]
@@ -178,7 +179,7 @@ class _Builder:
         self.g = g
         self.pages = entity_pages(g)
         queries = self._run_queries(OxigraphEngine(store))
-        self.total = 4 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
+        self.total = 5 + len(self.pages) + len(queries) + len(RDF_NAMES) + 3
         self._write(MARKER, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         if not self.inline:
             self._write(VIS_ASSET, render.vis_network_js())
@@ -199,6 +200,7 @@ class _Builder:
             positions=pos,
             extra="<h2>Timeline</h2>" + timeline.timeline_svg(g),
         )
+        self._statistics_page(store)
         for v, rel in self.pages.items():
             self._entity_page(v, rel)
         for q in queries:
@@ -206,6 +208,20 @@ class _Builder:
         self._index(queries, downloads)
         self.report.files.sort()
         return self.report
+
+    def _statistics_page(self, store: Any) -> None:
+        """statistics.html: the cube's charts and tables (web/charts.py) under a graph of the offices."""
+        from ip5graph.web import charts
+
+        for rel in charts.ASSETS:
+            self._write(rel, charts.asset(rel))
+        self._page(
+            "statistics.html",
+            navigation.induced(self.g, charts.statistics_units(self.g)),
+            title="Statistics: patent filings, grants and shares of the world",
+            subtitle="every figure as its sources state it, with charts and tables",
+            extra=charts.statistics_extra(store),
+        )
 
     def _run_queries(self, engine: Any) -> list[_Query]:
         from ip5graph.query import catalogue, parameters
