@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph.network import navigation, projection
@@ -62,8 +61,8 @@ def build(kg, out: Path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(ip5graph.open(data=[FIXTURE]), tmp_path_factory.mktemp("browser") / "site")
+def built(tmp_path_factory, views_kg):
+    return build(views_kg, tmp_path_factory.mktemp("browser") / "site")
 
 
 def expected_nodes(rel: str, g, kg) -> int:
@@ -89,7 +88,7 @@ def expected_nodes(rel: str, g, kg) -> int:
     return len(navigation.result_graph(g, result))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -140,10 +139,10 @@ def node_index(data: dict, iri: str) -> int:
     return next(i for i, n in enumerate(data["nodes"]) if n["iri"] == iri)
 
 
-def check_pages(report, g, kg, browser) -> list[str]:
-    """Open every page of a built site; the problems found, one line each."""
+def check_pages(report, g, kg, browser, pages=None) -> list[str]:
+    """Open the pages (default: every page) of a built site; the problems found, one line each."""
     problems = []
-    for rel in report.pages:
+    for rel in report.pages if pages is None else pages:
         with Tab(browser, report.out / rel) as tab:
             want = expected_nodes(rel, g, kg)
             got = tab.page.evaluate("window.nodes.length")
@@ -178,14 +177,32 @@ def check_pages(report, g, kg, browser) -> list[str]:
     return problems
 
 
-@pytest.mark.slow
+# one page of each kind: the short suite's browser check (the long suite opens every page)
+REPRESENTATIVE = (
+    "index.html",
+    "overview.html",
+    "timeline.html",
+    "office/jpo.html",
+    "person/kasutani-toshihide.html",
+    "meeting/heads-2021.html",
+    "queries/03-meeting-participants.html",
+)
+
+
+def test_representative_pages_render_offline_and_show_sources_on_click(built, browser):
+    report, g, kg = built
+    assert set(REPRESENTATIVE) <= set(report.pages)
+    assert check_pages(report, g, kg, browser, REPRESENTATIVE) == []
+
+
+@pytest.mark.long
 def test_every_page_renders_offline_and_shows_sources_on_click(built, browser):
     report, g, kg = built
     assert check_pages(report, g, kg, browser) == []
     assert len(report.pages) >= 30
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_every_page_of_the_bundled_graph(browser, tmp_path):
     """The same checks on the site of the real data, as `ip5graph build` writes it."""
     report, g, kg = build(ip5graph.open(), tmp_path / "site")

@@ -165,7 +165,7 @@ def test_output_piped_into_a_closed_reader_is_not_an_error() -> None:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_fresh_venv_install_runs_from_another_directory(tmp_path: Path) -> None:
     """`pip install .` into a new venv, then `ip5graph query` from an unrelated folder."""
     venv = tmp_path / "venv"

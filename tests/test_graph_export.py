@@ -7,17 +7,16 @@ import io
 
 import networkx as nx
 import pytest
-from netgraph import fixture_rdf
 
 from ip5graph.errors import UsageError
-from ip5graph.network import analytics, export, projection
+from ip5graph.network import analytics, export
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import layout
 
 
 @pytest.fixture(scope="module")
-def G():
-    proj = projection.project(fixture_rdf())
+def G(net):
+    proj = net.copy()  # annotated here: the shared one stays as projected
     analytics.annotate_centrality(proj)
     return proj
 

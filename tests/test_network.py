@@ -22,8 +22,8 @@ def rdf() -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def G(rdf: rdflib.Graph) -> nx.MultiDiGraph:
-    return projection.project(rdf)
+def G(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return net
 
 
 def test_entities_become_nodes_and_sources_concepts_records_do_not(G):

@@ -31,19 +31,19 @@ def test_same_rows_on_both_engines_and_not_empty(engines: dict, query: catalogue
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_same_rows_on_the_fixtures(query: catalogue.NamedQuery) -> None:
+def test_same_rows_on_the_fixtures(fixture_kgs: dict, query: catalogue.NamedQuery) -> None:
     params = query.example_bindings()
-    a = ip5graph.open(data=[FIXTURES]).query(query.name, **params)
-    b = ip5graph.open(data=[FIXTURES], engine="rdflib").query(query.name, **params)
+    a = fixture_kgs["oxigraph"].query(query.name, **params)
+    b = fixture_kgs["rdflib"].query(query.name, **params)
     assert rows_as_text(a) == rows_as_text(b)
     assert len(a) >= 1
 
 
-def test_heads_on_a_date_in_the_fixtures() -> None:
-    r = ip5graph.open(data=[FIXTURES]).query("05-heads-on-date", date="2021-06-23")
+def test_heads_on_a_date_in_the_fixtures(fixture_kgs: dict) -> None:
+    r = fixture_kgs["oxigraph"].query("05-heads-on-date", date="2021-06-23")
     got = {(row[1].value.rsplit("/", 1)[1], row[2].value.rsplit("/", 1)[1], row[3].value) for row in r.rows}
     assert got == {("jpo", "kasutani-toshihide", "false"), ("uspto", "drew-hirshfeld", "true")}
-    later = ip5graph.open(data=[FIXTURES]).query("05-heads-on-date", date="2021-07-02")
+    later = fixture_kgs["oxigraph"].query("05-heads-on-date", date="2021-07-02")
     assert later.rows == []  # Kasutani's tenure ended on 1 July 2021
 
 

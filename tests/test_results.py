@@ -9,9 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
-from qhelpers import FIXTURES
 
-import ip5graph
 from ip5graph.errors import UsageError
 from ip5graph.query.formats import to_table
 from ip5graph.query.results import Result
@@ -21,8 +19,8 @@ SR = "{http://www.w3.org/2005/sparql-results#}"
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return ip5graph.open(data=[FIXTURES])
+def kg(fixture_kgs):
+    return fixture_kgs["oxigraph"]
 
 
 def sample() -> Result:
@@ -131,9 +129,8 @@ def test_construct_formats_round_trip(kg) -> None:
         kg.query("01-offices").serialize("ttl")
 
 
-def test_output_is_identical_across_engines() -> None:
-    ox_kg = ip5graph.open(data=[FIXTURES])
-    rd_kg = ip5graph.open(data=[FIXTURES], engine="rdflib")
+def test_output_is_identical_across_engines(fixture_kgs) -> None:
+    ox_kg, rd_kg = fixture_kgs["oxigraph"], fixture_kgs["rdflib"]
     for name, params in (("02-heads-meetings", {}), ("03", {"meeting": "meeting:heads-2021"})):
         a, b = ox_kg.query(name, **params), rd_kg.query(name, **params)
         for fmt in ("table", "csv", "tsv", "json", "xml", "md"):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from qhelpers import FIXTURES
 
 import ip5graph
 from ip5graph.errors import QueryError, UnsafeQueryError, UsageError
@@ -17,8 +16,8 @@ ENGINES = ("oxigraph", "rdflib")
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def kg(request: pytest.FixtureRequest) -> ip5graph.kg.graph.KnowledgeGraph:
-    return ip5graph.open(data=[FIXTURES], engine=request.param)
+def kg(request: pytest.FixtureRequest, fixture_kgs: dict) -> ip5graph.kg.graph.KnowledgeGraph:
+    return fixture_kgs[request.param]
 
 
 def test_catalogue_has_the_competency_questions() -> None:

@@ -140,15 +140,26 @@ def test_rdflib_loads_the_same_triples(data_dir: Path) -> None:
     assert len(load_rdflib(inputs)) == len(load_memory(inputs))
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> None:
-    """Two processes query in a loop while a third keeps rebuilding the same store: all succeed."""
+    """Two processes query the on-disk store in a loop while a third keeps rebuilding it: all succeed.
+
+    The readers open the published store (store="cached") and are not allowed to build one of
+    their own: each must always find a complete store, which only an atomic swap with a grace
+    period before old stores are removed guarantees.
+    """
     cache = tmp_path / "cache"
     env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(cache))
     reader = textwrap.dedent(f"""
         import ip5graph
+        from ip5graph.kg import store
+
+        def must_not_build(*args, **kwargs):
+            raise AssertionError("a reader found no complete store to open")
+
+        store.build_store = must_not_build
         for i in range(25):
-            kg = ip5graph.open(data=[{str(data_dir)!r}])
+            kg = ip5graph.open(data=[{str(data_dir)!r}], store="cached")
             n = kg.query("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}").rows[0][0].value
             assert int(n) > 800, n
             r = kg.query("03-meeting-participants", meeting="meeting:heads-2021")
@@ -159,7 +170,7 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         from ip5graph.kg.inputs import Inputs
         from ip5graph.kg.store import build_store
         inputs = Inputs.default([{str(data_dir)!r}])
-        for i in range(8):
+        for i in range(30):
             build_store(inputs)
         print("ok")
     """)
@@ -176,12 +187,26 @@ def test_concurrent_readers_while_rebuilding(data_dir: Path, tmp_path: Path) -> 
         assert out.strip() == "ok"
 
 
-def test_old_stores_are_pruned_after_the_grace_time(data_dir: Path, tmp_path: Path) -> None:
-    from ip5graph.kg import store as store_module
+def test_a_store_found_before_a_rebuild_still_opens_after_it(data_dir: Path, tmp_path: Path) -> None:
+    """A reader that has resolved the published store, but not opened it yet, when another process
+    publishes a new one can still open what it found: old stores outlive a grace period."""
+    import pyoxigraph as ox
 
     cache = tmp_path / "cache"
+    inputs = Inputs.default([data_dir])
+    build_store(inputs, cache)
+    link = store_path(inputs, cache)
+    found = link.parent / os.readlink(link)
+    build_store(inputs, cache)
+    assert link.parent / os.readlink(link) != found  # a new store is published
+    assert len(ox.Store.read_only(str(found))) == len(load_memory(inputs))
+
+
+def test_old_stores_are_pruned(data_dir: Path, tmp_path: Path) -> None:
+    """Stores older than the grace time (an hour) beyond the newest four go when a store is built."""
+    cache = tmp_path / "cache"
     links = []
-    for i in range(6):
+    for i in range(7):
         (data_dir / "extra.ttl").write_text(
             f'<https://w3id.org/ip5graph/id/place/p{i}> <http://www.w3.org/2000/01/rdf-schema#label> "p{i}"@en .\n',
             encoding="utf-8",
@@ -189,16 +214,15 @@ def test_old_stores_are_pruned_after_the_grace_time(data_dir: Path, tmp_path: Pa
         inputs = Inputs.default([data_dir])
         build_store(inputs, cache)
         links.append(store_path(inputs, cache))
-    stores = links[0].parent
-    assert all(link.is_symlink() for link in links)  # young: nothing removed yet
-    old = time.time() - 2 * store_module._GRACE_SECONDS
-    for i, link in enumerate(links):  # age them, oldest first
-        os.utime(link, (old - 10 * (6 - i), old - 10 * (6 - i)), follow_symlinks=False)
-        target = stores / os.readlink(link)
-        os.utime(target, (old, old))
-    store_module._prune(stores)  # forgets the two oldest links
-    assert [link.is_symlink() for link in links] == [False, False, True, True, True, True]
-    store_module._prune(stores)  # and their directories
+        if i == 5:  # six stores, all young: nothing removed yet
+            assert all(link.is_symlink() for link in links)
+            stores = links[0].parent
+            month_ago = time.time() - 30 * 86400
+            for j, link in enumerate(links):  # age them, oldest first
+                os.utime(link, (month_ago - 10 * (6 - j),) * 2, follow_symlinks=False)
+                os.utime(stores / os.readlink(link), (month_ago, month_ago))
+    # the seventh build keeps the four newest: itself and the three youngest of the aged ones
+    assert [link.is_symlink() for link in links] == [False, False, False, True, True, True, True]
     dirs = [p for p in stores.iterdir() if p.is_dir() and not p.is_symlink()]
-    assert len(dirs) == 4
+    assert sorted(p.name for p in dirs) == sorted(os.readlink(link) for link in links[3:])
     assert len(open_store(Inputs.default([data_dir]), cache)) > 800  # the newest still opens

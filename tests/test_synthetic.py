@@ -38,7 +38,7 @@ def triples(folder: Path) -> Iterator[ox.Triple]:
         yield from ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
 
 
-@pytest.mark.parametrize("target", [10_000, 30_000, 100_000])
+@pytest.mark.parametrize("target", [10_000, 30_000, pytest.param(100_000, marks=pytest.mark.long)])
 def test_size_lands_within_two_percent_of_the_target(target: int, tmp_path: Path) -> None:
     gen = synthetic.generate(target, seed=5)
     assert abs(gen.w.count - target) / target < 0.02
@@ -89,7 +89,7 @@ def test_every_named_query_has_answers_on_the_default_engine(small: Path, tmp_pa
     assert not empty
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_the_graph_at_1e5_triples_conforms_to_the_shapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """pyshacl on ontology + 1e5 synthetic triples.
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from netgraph import fixture_rdf
 
-from ip5graph.network import projection
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import timeline
 
 
 @pytest.fixture(scope="module")
-def G():
-    return projection.project(fixture_rdf())
+def G(net):
+    return net
 
 
 def test_span_keeps_the_precision():

@@ -8,9 +8,8 @@ import re
 
 import networkx as nx
 import pytest
-from netgraph import fixture_rdf
 
-from ip5graph.network import analytics, projection
+from ip5graph.network import analytics
 from ip5graph.rdf.namespaces import ID
 from ip5graph.web import layout, pages, render
 
@@ -18,8 +17,8 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def G() -> nx.MultiDiGraph:
-    return projection.project(fixture_rdf())
+def G(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return net
 
 
 def island(page: str) -> dict:
@@ -105,24 +104,46 @@ def test_layout_large_graph_is_complete_finite_seeded_and_spread():
     assert len(distinct) > 0.95 * len(g)  # nodes do not pile up on one spot
 
 
-def test_layout_small_graph_uses_spring_and_is_seeded(G):
-    pos = layout.layout(G, seed=0)
+def test_layout_small_graph_uses_spring_and_is_seeded(G, monkeypatch):
+    seeds = []
+    spring = nx.spring_layout
+
+    def spy(g, *args, **kwargs):
+        seeds.append(kwargs.get("seed"))
+        return spring(g, *args, **kwargs)
+
+    monkeypatch.setattr(nx, "spring_layout", spy)
+    pos = layout.layout(G, seed=7)
     assert sorted(pos) == sorted(G)
-    assert pos == layout.layout(G, seed=0)
+    assert seeds and set(seeds) == {7}  # every component drawn by the spring layout, with our seed
+    assert pos == layout.layout(G, seed=7)
+    assert pos != layout.layout(G, seed=8)
+    # a force-directed picture: linked nodes sit closer together than nodes picked at random
+    simple = analytics.simple_graph(G)
+    linked = [math.dist(pos[u], pos[v]) for u, v in simple.edges()]
+    nodes = sorted(simple)
+    anyhow = [math.dist(pos[u], pos[v]) for i, u in enumerate(nodes) for v in nodes[i + 1 :]]
+    assert sum(linked) / len(linked) < 0.6 * sum(anyhow) / len(anyhow)
 
 
-def test_write_html_is_atomic(G, tmp_path, monkeypatch):
+def test_write_html_is_atomic(G, tmp_path):
+    """A write that fails half-way (here: the file-size limit is hit) leaves the old file whole."""
+    import resource
+    import signal
+
     out = tmp_path / "v.html"
     out.write_text("previous", encoding="utf-8")
-
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(render, "build_html", boom)
-    with pytest.raises(RuntimeError):
-        render.write_html(G, out)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big write raises instead of killing us
+    try:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, limits[1]))
+        with pytest.raises(OSError):
+            render.write_html(G, out)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
     assert out.read_text(encoding="utf-8") == "previous"
-    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]  # no temporary file left
     render.write_html(G, out)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["v.html"]
