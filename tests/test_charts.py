@@ -102,6 +102,7 @@ def open_page(browser, path: Path, width: int):
     return ctx, page, seen
 
 
+@pytest.mark.long
 def test_charts_are_drawn_offline_beside_their_tables(browser, page_path: Path, data: dict[str, dict]) -> None:
     ctx, page, seen = open_page(browser, page_path, 1280)
     try:
@@ -158,6 +159,7 @@ def test_a_points_source_is_reachable_by_keyboard(browser, page_path: Path) -> N
         ctx.close()
 
 
+@pytest.mark.long
 def test_readable_on_a_phone(browser, page_path: Path) -> None:
     ctx, page, seen = open_page(browser, page_path, 390)
     try:

@@ -311,6 +311,7 @@ def test_the_statistics_shapes_conform(shacl_parts: tuple[object, object]) -> No
         (f'INSERT DATA {{ <{ID}share/s13-2019> ip5:shareOfWorldApplications "85" }}', "is a number"),
     ],
 )
+@pytest.mark.long  # pyshacl over the whole graph, once per mutation
 def test_the_statistics_shapes_bite(shacl_parts: tuple[object, object], mutation: str, message: str) -> None:
     conforms, text = _shacl(shacl_parts, mutation)
     assert not conforms

@@ -133,7 +133,9 @@ def _text(term: Any) -> str:
 def observations(store: ox.Store) -> list[dict[str, Any]]:
     """Every observation once, with its sources, sorted by IRI."""
     found: dict[str, dict[str, Any]] = {}
-    for row in store.query(OBSERVATIONS):
+    solutions = store.query(OBSERVATIONS)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         obs = _text(row["obs"])
         rec = found.setdefault(
             obs,
