@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
         fast_args = fast_query_args(args_list)
         if fast_args is not None:
-            return fast_args.func(fast_args)  # type: ignore[attr-defined]
+            return fast_args.func(fast_args)
         first = next((a for a in args_list if not a.startswith("-")), None)
         fast = first if first in GROUPS else None
         parser = build_parser(only=fast)

@@ -60,3 +60,31 @@ def out_bytes(data: bytes) -> None:
     """Bytes as they are (exports): flush the text layer first so nothing is reordered."""
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
+
+
+class ProgressBar:
+    """The one progress bar: a line on stderr, `[###...] 42% done/total`, redrawn at most every 1/10 s
+    (and always at the end). `scale` and `unit` show amounts (bytes as MB); a label follows."""
+
+    def __init__(self, *, scale: float = 1.0, unit: str = "", end: str = "") -> None:
+        self.scale, self.unit, self.end = scale, unit, end
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, label: str = "") -> None:
+        import time
+
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        frac = done / total if total else 1.0
+        filled = int(frac * 30)
+        if self.unit:
+            amount = f"{done / self.scale:.1f}/{total / self.scale:.1f} {self.unit}"
+        else:
+            amount = f"{done}/{total}"
+        tail = f" {label[:40]:<40}" if label else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:4.0%} {amount}{tail}")
+        if done >= total:
+            sys.stderr.write(self.end)
+        sys.stderr.flush()

@@ -34,10 +34,11 @@ def fast_query_args(argv: list[str]) -> argparse.Namespace | None:
         return None
     from ip5graph.query.formats import FORMATS
 
+    params: list[str] = []
     args: dict[str, object] = {
         "target": None,
         "expr": None,
-        "param": [],
+        "param": params,
         "format": None,
         "engine": "oxigraph",
         "width": None,
@@ -58,7 +59,7 @@ def fast_query_args(argv: list[str]) -> argparse.Namespace | None:
             args["target"], i = token, i + 1
             continue
         if key == "param":
-            args["param"].append(value)  # type: ignore[union-attr]
+            params.append(value)
         elif key == "data":
             args["data"] = [*(args["data"] or []), Path(value)]  # type: ignore[misc]
         elif key == "width":

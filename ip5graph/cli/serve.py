@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ip5graph.cli.common import data_option, formatter, out
+from ip5graph.cli.common import ProgressBar, data_option, formatter, out
 from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
@@ -126,7 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         timeout_s=args.timeout,
-        log=lambda line: sys.stderr.write(f"oxigraph: {line}\n"),
+        log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
     )
     if not client.is_loopback(args.host):
         sys.stderr.write(f"ip5graph: warning: listening on {args.host}: other machines can query this server\n")
@@ -169,25 +169,6 @@ def _add_push(sub: argparse._SubParsersAction) -> None:
     data_option(p)
 
 
-class _Bar:
-    """A one-line progress bar on stderr, redrawn at most every 1/10 s (and at 100%)."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        import time
-
-        now = time.monotonic()
-        if done < total and now - self.last < 0.1:
-            return
-        self.last = now
-        frac = done / total if total else 1.0
-        filled = int(frac * 30)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:4.0%} {done / 1e6:.1f}/{total / 1e6:.1f} MB")
-        sys.stderr.flush()  # the line is cleared when a graph is done (see cmd_push)
-
-
 def cmd_push(args: argparse.Namespace) -> int:
     from ip5graph.kg.inputs import Inputs
     from ip5graph.serve import push
@@ -206,7 +187,8 @@ def cmd_push(args: argparse.Namespace) -> int:
         out(f"{p.iri:<{width}}  {p.triples:>8} triples  {'created' if p.created else 'replaced'}\n")
         sys.stdout.flush()
 
-    pushed = push.push(r, uploads, progress=_Bar() if show else None, on_graph=done)
+    # the bar's line is cleared when a graph is done (see done above)
+    pushed = push.push(r, uploads, progress=ProgressBar(scale=1e6, unit="MB") if show else None, on_graph=done)
     n = sum(p.triples for p in pushed)
     out(f"pushed {n} triples in {len(pushed)} graph{'s' if len(pushed) != 1 else ''}; counts verified\n")
     return 0

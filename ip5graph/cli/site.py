@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ip5graph.cli.common import data_option, formatter, out
+from ip5graph.cli.common import ProgressBar, data_option, formatter, out
 from ip5graph.errors import UsageError
 
 # ---------------------------------------------------------------- build
@@ -38,22 +38,13 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     data_option(p)
 
 
-def _progress_bar(done: int, total: int, label: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
     from ip5graph.web.site import build_site
 
     if args.depth < 0:
         raise UsageError("--depth must be 0 or more")
-    progress = _progress_bar if sys.stderr.isatty() else None
+    progress = ProgressBar(end="\n") if sys.stderr.isatty() else None
     report = build_site(
         open_graph(data=args.data), args.output, depth=args.depth, inline=args.inline, progress=progress
     )

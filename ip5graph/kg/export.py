@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import UsageError
 from ip5graph.rdf.namespaces import DCTERMS_SOURCE, IP5, RDF_TYPE
-from ip5graph.rdf.terms import prefixes_used, triple_key
+from ip5graph.rdf.terms import prefixes_used, rdf_bytes, triple_key
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -56,7 +56,7 @@ def export_text(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     data: list = source_graphs(items) if fmt == "trig" else items
     data.sort(key=triple_key)  # once, after the quads are made: the order of `items` does not matter
     prefixes = prefixes_used(data) if fmt in ("ttl", "trig", "xml") else None
-    return ox.serialize(data, format=FORMATS[fmt], prefixes=prefixes)
+    return rdf_bytes(data, FORMATS[fmt], prefixes)
 
 
 def triples_of(store: ox.Store) -> list[ox.Triple]:

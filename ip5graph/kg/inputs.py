@@ -101,7 +101,7 @@ _MEMO_LINES = 512
 
 def _read_memo(memo: Path) -> dict[str, tuple[int, int, int, int, str]]:
     """size mtime_ns inode hashed_at_ns digest path, one file per line; bad lines are skipped."""
-    out = {}
+    out: dict[str, tuple[int, int, int, int, str]] = {}
     try:
         text = memo.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -115,17 +115,14 @@ def _read_memo(memo: Path) -> dict[str, tuple[int, int, int, int, str]]:
 
 def _write_memo(memo: Path, entries: dict[str, tuple[int, int, int, int, str]]) -> None:
     """Replace the memo atomically; a lost race only means hashing again next time."""
+    from ip5graph.files import atomic_write_text  # only when the memo changes: not on every cold query
+
     lines = [f"{e[0]} {e[1]} {e[2]} {e[3]} {e[4]} {p}\n" for p, e in entries.items() if "\n" not in p]
-    tmp = memo.with_name(f".{memo.name}.{os.getpid()}.{time.monotonic_ns()}")
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text("".join(lines[-_MEMO_LINES:]), encoding="utf-8")
-        os.replace(tmp, memo)
+        atomic_write_text(memo, "".join(lines[-_MEMO_LINES:]))
     except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        pass
 
 
 def read_file(path: Path) -> bytes:

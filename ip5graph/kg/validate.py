@@ -80,12 +80,15 @@ def validate(inputs: Inputs, shapes: Path | None = None, check_canonical: bool =
 def _label(graph: object, node: object) -> str:
     from rdflib import Literal, URIRef
 
-    labels = [o for o in graph.objects(node, URIRef(RDFS_LABEL)) if isinstance(o, Literal)]  # type: ignore[attr-defined]
-    labels += [o for o in graph.objects(node, URIRef(SH + "name")) if isinstance(o, Literal)]  # type: ignore[attr-defined]
-    if labels:
-        labels.sort(key=lambda lit: (lit.language != "en", lit.language or "", str(lit)))
-        return str(labels[0])
-    return ""
+    from ip5graph.rdf.terms import pick_label
+
+    found = [
+        (str(o), o.language or "")
+        for p in (RDFS_LABEL, SH + "name")
+        for o in graph.objects(node, URIRef(p))  # type: ignore[attr-defined]
+        if isinstance(o, Literal)
+    ]
+    return pick_label(found) or ""
 
 
 def _show(term: object) -> str:

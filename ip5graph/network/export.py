@@ -25,10 +25,9 @@ from ip5graph.network.analytics import annotate_centrality
 from ip5graph.network.navigation import iter_edges_sorted, sources_of
 from ip5graph.network.paths import base_key
 from ip5graph.network.projection import load
-from ip5graph.network.vocabulary import DATE_PROPERTIES, class_order, class_styles, humanize, local_name
+from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, local_name
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
-LANGS = ("en", "ja", "zh", "ko")
 
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:

@@ -11,7 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import pyoxigraph as ox
+
 from ip5graph.network.vocabulary import ID, LABEL, PREF_LABEL, TYPE, humanize, local_name, slug_of
+from ip5graph.rdf.terms import from_rdflib, pick_label
 
 
 @dataclass
@@ -23,7 +26,8 @@ class SubjectFacts:
 
 
 class Lit(NamedTuple):
-    """A literal, whichever RDF library it came from."""
+    """A literal as the projection keeps it: hashable, and str() is its text (an ox.Literal's str() is
+    its N-Triples form). Made only by term(), from the one term model (rdf.terms: pyoxigraph terms)."""
 
     value: str
     lang: str
@@ -34,16 +38,16 @@ class Lit(NamedTuple):
 
 
 def term(t: Any) -> str | Lit | None:
-    """An rdflib or pyoxigraph term as an IRI string, a Lit, or None for a blank node."""
-    kind = type(t).__name__
-    if kind in ("URIRef", "NamedNode"):
-        return t.value if kind == "NamedNode" else str(t)
-    if kind == "Literal":
-        if hasattr(t, "value") and not hasattr(t, "toPython"):  # pyoxigraph
-            return Lit(t.value, t.language or "", t.datatype.value if t.datatype else "")
-        return Lit(str(t), t.language or "", str(t.datatype) if t.datatype else "")
-    if isinstance(t, (str, Lit)):
+    """A pyoxigraph term (an rdflib one is converted by rdf.terms.from_rdflib) as an IRI string, a Lit,
+    or None for a blank node."""
+    if type(t) is str or isinstance(t, Lit):  # already converted (rdflib's terms are str subclasses)
         return t
+    if not isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)) and t is not None:
+        t = from_rdflib(t)
+    if isinstance(t, ox.NamedNode):
+        return t.value
+    if isinstance(t, ox.Literal):
+        return Lit(t.value, t.language or "", t.datatype.value)
     return None
 
 
@@ -76,15 +80,9 @@ def lang_of(o: Any) -> str:
     return o.lang if isinstance(o, Lit) else ""
 
 
-def pick_label_by_lang(labels: dict[str, list[str]], lang: str = "en") -> str:
-    if labels.get(lang):
-        return labels[lang][0]
-    if labels.get(""):
-        return labels[""][0]
-    for key in sorted(labels):
-        if labels[key]:
-            return labels[key][0]
-    return ""
+def label_in(labels: Mapping[str, list[str]], lang: str = "en") -> str:
+    """rdf.terms.pick_label over labels grouped by language ("" when there are none)."""
+    return pick_label(((text, tag) for tag, texts in labels.items() for text in texts), lang) or ""
 
 
 class Index:
@@ -101,7 +99,7 @@ class Index:
                 continue
             entry = self.terms[si]
             if pi == TYPE:
-                if is_iri(o):
+                if isinstance(o, str):
                     entry.types.add(o)
                 continue
             entry.out.append((pi, o))
@@ -112,13 +110,13 @@ class Index:
         for langs in self.labels.values():
             for values in langs.values():
                 values.sort()
-        for iri, langs in (vocabulary or {}).items():
+        for iri, vocab_langs in (vocabulary or {}).items():
             if iri not in self.labels:
-                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in langs.items()})
+                self.labels[iri] = defaultdict(list, {k: list(v) for k, v in vocab_langs.items()})
 
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri)
-        found = pick_label_by_lang(labels, lang) if labels else ""
+        found = label_in(labels, lang) if labels else ""
         if found:
             return found
         return slug_of(iri) if iri.startswith(ID) else humanize(local_name(iri))

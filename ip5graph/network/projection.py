@@ -22,10 +22,10 @@ from ip5graph.network.index import (
     SubjectFacts,
     is_iri,
     is_literal,
+    label_in,
     lang_of,
     lex,
     literal_text,
-    pick_label_by_lang,
     triples_of,
 )
 from ip5graph.network.vocabulary import (
@@ -85,8 +85,11 @@ class _Projector:
 
     # -- classification -------------------------------------------------------------------
     def _classify(self) -> tuple[list[str], set[str], set[str], list[str], list[str]]:
-        nodes, nary, claims = set(), set(), set()
-        tenures, participations = [], []
+        nodes: set[str] = set()
+        nary: set[str] = set()
+        claims: set[str] = set()
+        tenures: list[str] = []
+        participations: list[str] = []
         for iri in sorted(self.ix.terms):
             types = self.ix.terms[iri].types
             if not types or is_meta(types, iri):
@@ -132,7 +135,7 @@ class _Projector:
 
     def _sources_of(self, iri: str) -> list[str]:
         found = {str(o) for o in self.ix.values(iri, SOURCE) if is_iri(o)}
-        return sorted(found, key=lambda s: (self.sources.get(s, {}).get("id", s).lower(), s))
+        return sorted(found, key=lambda s: ((self.sources[s]["id"] if s in self.sources else s).lower(), s))
 
     # -- nodes ----------------------------------------------------------------------------
     def _node_attrs(self, iri: str, nodes: set[str]) -> dict[str, Any]:
@@ -166,7 +169,7 @@ class _Projector:
             "iri": iri,
             "slug": slug,
             "kind": slug.split("/")[0] if iri.startswith(ID) and "/" in slug else "",
-            "label": pick_label_by_lang(labels, self.lang) or slug,
+            "label": label_in(labels, self.lang) or slug,
             "labels": labels,
             "alt_labels": {k: sorted(set(v)) for k, v in sorted(alt.items())},
             "cls": cls,

@@ -28,6 +28,9 @@ PREF_LABEL = SKOS + "prefLabel"
 ALT_LABEL = SKOS + "altLabel"
 SOURCE = DCTERMS_SOURCE
 
+# the languages of the labels, in the order views, pages and exports list them
+LANGS = ("en", "ja", "zh", "ko")
+
 SOURCE_CLASS = IP5 + "Source"
 TENURE = IP5 + "Tenure"
 PARTICIPATION = IP5 + "Participation"

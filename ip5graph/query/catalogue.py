@@ -38,7 +38,7 @@ class Record:
         return tuple(getattr(self, n) for n in self.__slots__)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._fields() == self._fields()  # type: ignore[attr-defined]
+        return isinstance(other, Record) and type(other) is type(self) and other._fields() == self._fields()
 
     def __hash__(self) -> int:
         return hash(tuple(repr(v) for v in self._fields()))

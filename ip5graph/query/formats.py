@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ip5graph.rdf.terms import XSD_STRING, Term, compact, prefixes_used, triple_key
+from ip5graph.rdf.terms import XSD_STRING, Term, compact, prefixes_used, rdf_bytes, triple_key
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +24,7 @@ FORMATS = tuple(dict.fromkeys(SELECT_FORMATS + GRAPH_FORMATS))
 
 
 # ---------------------------------------------------------------- display (table, md)
-def _graph_rows(result: Result) -> tuple[list[str], list[tuple[Term, ...]]]:
+def _graph_rows(result: Result) -> tuple[list[str], list[tuple[Term | ox.Triple | None, ...]]]:
     triples = sorted(result.triples, key=triple_key)
     return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in triples]
 
@@ -36,13 +36,15 @@ def _display_rows(result: Result) -> tuple[list[str], list[list[str]]]:
     iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
     labels = result.labeller(sorted(iris)) if result.labeller and iris else {}
 
-    def show(t: Term | None) -> str:
+    def show(t: Term | ox.Triple | None) -> str:
         if t is None:
             return ""
         if isinstance(t, ox.NamedNode):
             return labels.get(t.value) or compact(t.value)
         if isinstance(t, ox.BlankNode):
             return "_:" + t.value
+        if isinstance(t, ox.Triple):  # RDF-star: a quoted triple
+            return str(t)
         return t.value
 
     return list(variables), [[" ".join(show(t).split()) for t in row] for row in rows]
@@ -212,7 +214,7 @@ def rdf_text(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> str:
     """Sorted triples in an RDF format, with only the prefixes they use (Turtle)."""
     items = sorted(set(triples), key=triple_key)
     prefixes = prefixes_used(items) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
+    return rdf_bytes(items, fmt, prefixes).decode("utf-8")
 
 
 def to_ttl(result: Result) -> str:

@@ -18,6 +18,7 @@ from ip5graph.errors import UsageError
 from ip5graph.query.catalogue import NamedQuery, Record, lookup, parse_headers
 from ip5graph.query.safety import check_safe, query_variables
 from ip5graph.rdf.namespaces import ID, PREFIXES
+from ip5graph.rdf.terms import Term
 
 XSD = PREFIXES["xsd"]
 _TYPE_HINT = {
@@ -36,7 +37,7 @@ class Prepared(Record):
     __slots__ = ("text", "bindings", "source", "form")
     _defaults = {"source": "<query>", "form": "SELECT"}
     text: str
-    bindings: dict[str, object]
+    bindings: dict[str, Term]
     source: str
     form: str
 
@@ -65,7 +66,7 @@ def _expand_iri(value: str) -> str | None:
     return iri
 
 
-def convert(name: str, type_: str, value: object) -> object:
+def convert(name: str, type_: str, value: object) -> Term:
     """A parameter value as a pyoxigraph term of the declared type; UsageError when ill-typed."""
     import datetime
 
@@ -157,7 +158,7 @@ def prepare_named(query: NamedQuery, params: Mapping[str, object]) -> Prepared:
     if unknown:
         takes = ", ".join(declared) or "no parameters"
         raise UsageError(f"query {query.name} has no parameter '{unknown[0]}'; it takes: {takes}")
-    bindings = {}
+    bindings: dict[str, Term] = {}
     for p in query.params:
         if p.name not in params:
             value = p.example or p.type.upper()
@@ -182,7 +183,7 @@ def prepare_text(text: str, params: Mapping[str, object], source: str = "<query>
     """An ad-hoc query: each parameter must be a variable of the query; types are guessed."""
     form = check_safe(text, source)
     variables = set(query_variables(text))
-    bindings = {}
+    bindings: dict[str, Term] = {}
     for name, value in params.items():
         if name not in variables:
             raise UsageError(f"parameter '{name}' is not a variable of the query (no ?{name} in it)")

@@ -5,7 +5,7 @@ Writing them out is formats.py's job; a Result only checks that the format suits
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -23,7 +23,7 @@ class Result:
         self,
         form: str,
         variables: list[str] | None = None,
-        rows: list[tuple[Term | None, ...]] | None = None,
+        rows: Sequence[tuple[Term | None, ...]] | None = None,
         boolean: bool | None = None,
         triples: list[ox.Triple] | None = None,
         labeller: Labeller | None = None,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from ip5graph.files import atomic_write_text
 from ip5graph.rdf.namespaces import ID, PREFIXES
@@ -25,11 +26,11 @@ from ip5graph.rdf.namespaces import ID, PREFIXES
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PREFIX_OK = re.compile(r"^[a-z][a-z0-9-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_HEADER_TYPES = {
+_HEADER_TYPES: dict[Node, int] = {
     URIRef(PREFIXES["owl"] + "Ontology"): 0,
     URIRef(PREFIXES["skos"] + "ConceptScheme"): 1,
 }
-_PREDICATE_FIRST = [
+_PREDICATE_FIRST: list[Node] = [
     RDF.type,
     URIRef(PREFIXES["rdfs"] + "label"),
     URIRef(PREFIXES["skos"] + "prefLabel"),
@@ -56,14 +57,15 @@ class _Namer:
         self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
         self.used: set[str] = set()
 
-    def iri(self, term: URIRef) -> str:
+    def iri(self, term: Node) -> str:
+        text = str(term)
         for prefix, ns in self._by_length:
-            if term.startswith(ns):
-                local = term[len(ns) :]
+            if text.startswith(ns):
+                local = text[len(ns) :]
                 if _LOCAL_OK.match(local) and not local.endswith("-"):
                     self.used.add(prefix)
                     return f"{prefix}:{local}"
-        return "<" + _escape_iri(str(term)) + ">"
+        return "<" + _escape_iri(text) + ">"
 
     def header(self) -> str:
         lines = [f"@prefix {p}: <{ns}> ." for p, ns in self.prefixes.items() if p in self.used]
@@ -108,7 +110,7 @@ class _Writer:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
         self.namer = _Namer(graph)
-        self.refcount: dict[BNode, int] = {}
+        self.refcount: dict[Node, int] = {}
         for _, _, o in graph:
             if isinstance(o, BNode):
                 self.refcount[o] = self.refcount.get(o, 0) + 1
@@ -143,12 +145,12 @@ class _Writer:
             return lex
         return f'"{_escape_string(lex)}"^^{self.namer.iri(dt)}'
 
-    def _list_items(self, b: BNode) -> list[object] | None:
+    def _list_items(self, b: BNode) -> list[Node | None] | None:
         preds = set(self.g.predicates(b))
         if preds != {RDF.first, RDF.rest}:
             return None
-        items = []
-        node: object = b
+        items: list[Node | None] = []
+        node: Node | None = b
         seen = set()
         while node != RDF.nil:
             if not isinstance(node, BNode) or node in seen:
@@ -161,12 +163,12 @@ class _Writer:
         return items
 
     # ---- blocks
-    def _predicate_key(self, p: URIRef) -> tuple[int, str]:
+    def _predicate_key(self, p: Node) -> tuple[int, str]:
         if p in _PREDICATE_FIRST:
             return (_PREDICATE_FIRST.index(p), "")
         return (len(_PREDICATE_FIRST), self.namer.iri(p))
 
-    def body(self, s: object, depth: int) -> list[str]:
+    def body(self, s: Node, depth: int) -> list[str]:
         preds = sorted(set(self.g.predicates(s)), key=self._predicate_key)
         indent = "    " * depth
         parts = []
@@ -183,7 +185,7 @@ class _Writer:
         closing = "    " * (depth - 1)
         return "[\n" + " ;\n".join(parts) + "\n" + closing + "]"
 
-    def subject_key(self, s: object) -> tuple[int, str]:
+    def subject_key(self, s: Node) -> tuple[int, str]:
         rank = min((_HEADER_TYPES.get(t, 9) for t in self.g.objects(s, RDF.type)), default=9)
         return (rank, str(s) if not isinstance(s, BNode) else "~" + self.inline(s, 1))
 

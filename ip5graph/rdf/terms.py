@@ -18,6 +18,10 @@ _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
+TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib.term import Identifier
+
 
 def from_rdflib(term: object) -> Term | None:
     """An rdflib term as a pyoxigraph term (None stays None)."""
@@ -38,7 +42,7 @@ def from_rdflib(term: object) -> Term | None:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def to_rdflib(term: Term | None) -> object:
+def to_rdflib(term: Term | None) -> Identifier | None:
     """A pyoxigraph term as an rdflib term (for initBindings)."""
     if term is None:
         return None
@@ -69,7 +73,7 @@ def compact(iri: str) -> str:
     return iri
 
 
-def sort_key(term: Term | None) -> tuple[int, str, str]:
+def sort_key(term: Term | ox.Triple | ox.DefaultGraph | None) -> tuple[int, str, str]:
     """A total order on terms (for deterministic output and engine comparisons)."""
     if term is None:
         return (0, "", "")
@@ -77,7 +81,9 @@ def sort_key(term: Term | None) -> tuple[int, str, str]:
         return (1, term.value, "")
     if isinstance(term, ox.NamedNode):
         return (2, term.value, "")
-    return (3, term.value, term.language or term.datatype.value)
+    if isinstance(term, ox.Literal):
+        return (3, term.value, term.language or term.datatype.value)
+    return (4, str(term), "")  # a quoted triple, or the default graph
 
 
 def triple_key(t: ox.Triple | ox.Quad) -> tuple:
@@ -100,12 +106,23 @@ def prefixes_used(items: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
     return {p: ns for p, ns in prefixes_for(used).items() if any(u.startswith(ns) for u in used)}
 
 
-def pick_label(literals: Iterable[tuple[str, str]]) -> str | None:
-    """English first, then no language, then any other (sorted, so the choice is stable)."""
+def rdf_bytes(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """ox.serialize into bytes (it returns None only when it is given a file to write)."""
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    if data is None:  # pragma: no cover - no output file is passed
+        raise RuntimeError("pyoxigraph.serialize returned nothing")
+    return data
+
+
+def pick_label(literals: Iterable[tuple[str, str]], lang: str = "en") -> str | None:
+    """The one label picker, for (text, language) pairs: the language asked for (English by default),
+    then its regional forms (en-GB), then no language, then any other (sorted, so the choice is stable)."""
     best: tuple[int, str, str] | None = None
-    for value, lang in literals:
-        rank = 0 if lang == "en" else 1 if lang.startswith("en-") else 2 if not lang else 3
-        cand = (rank, lang, value)
+    for value, tag in literals:
+        rank = 0 if tag == lang else 1 if tag.startswith(lang + "-") else 2 if not tag else 3
+        cand = (rank, tag, value)
         if best is None or cand < best:
             best = cand
     return best[2] if best else None

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import DataError, UsageError
 from ip5graph.query.engines.remote import parse_solutions
+from ip5graph.rdf.terms import rdf_bytes
 from ip5graph.serve.client import (
     CHUNK,
     SELECT_ACCEPT,
@@ -84,7 +85,7 @@ def _triples_of(path: Path) -> set[ox.Triple]:
 
 
 def _upload(iri: str, files: Sequence[Path], triples: set[ox.Triple]) -> GraphUpload:
-    body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+    body = rdf_bytes(sorted(triples, key=str), ox.RdfFormat.N_TRIPLES)
     return GraphUpload(iri, tuple(files), body, len(triples))
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import networkx as nx
 
 from ip5graph.network.navigation import iter_edges_sorted
-from ip5graph.network.vocabulary import DATE_PROPERTIES, class_order, class_styles, humanize, slug_of
+from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, slug_of
 from ip5graph.web.layout import layout
 
-LANG_ORDER = ("en", "ja", "zh", "ko")
+LANG_ORDER = LANGS  # the one language order (network.vocabulary)
 # -- page data ------------------------------------------------------------------------------
 
 
@@ -87,7 +87,7 @@ def page_data(
     classes = sorted({g.nodes[v].get("cls", "") for v in order}, key=class_order)
     styles = class_styles(classes)
     class_index = {c: i for i, c in enumerate(classes)}
-    class_labels = {}
+    class_labels: dict[str, str] = {}
     for v in order:
         class_labels.setdefault(g.nodes[v].get("cls", ""), g.nodes[v].get("cls_label") or "other")
 

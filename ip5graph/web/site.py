@@ -277,13 +277,14 @@ class _Builder:
         )
 
     def _query_page(self, q: _Query) -> None:
-        from ip5graph.rdf.terms import compact
+        from ip5graph.rdf.terms import compact, triple_key
 
         g, r = self.g, q.result
         sub = navigation.result_graph(g, r)
+        rows: list[tuple[Any, ...]]
         if r.is_graph:
             header = ["subject", "predicate", "object"]
-            rows = [(t.subject, t.predicate, t.object) for t in sorted(r.triples, key=_triple_key)]
+            rows = [(t.subject, t.predicate, t.object) for t in sorted(r.triples, key=triple_key)]
         else:
             header = list(r.variables)
             rows = list(r.rows) if r.form == "SELECT" else [(_Bool(r.boolean),)]
@@ -388,10 +389,6 @@ class _Bool:
 
     def __str__(self) -> str:
         return self.value
-
-
-def _triple_key(t: Any) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
 
 
 def _size(n: int) -> str:

@@ -7,6 +7,7 @@ Library code: raises Ip5GraphError subclasses with one-line messages, never prin
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def around(loaded: Loaded, name: str, depth: int = 1) -> View:
     return View(sub, f"{label}: neighbourhood of depth {depth}", node)
 
 
-def from_query(loaded: Loaded, target: str, params: dict[str, object] | None = None) -> View:
+def from_query(loaded: Loaded, target: str, params: Mapping[str, object] | None = None) -> View:
     """A named query, .rq file or SPARQL text, as a graph: CONSTRUCT triples or SELECT IRIs."""
     from ip5graph.query import parameters
     from ip5graph.query.engines.oxigraph import OxigraphEngine

@@ -25,12 +25,13 @@ class OxigraphEngine:
         self.store = store
 
     def run(self, prepared: parameters.Prepared) -> Result:
-        subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
-        kwargs: dict[str, object] = {}
-        if safety.names_loaded_graph(prepared.text):
-            kwargs["default_graph"] = ox.DefaultGraph()
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in prepared.bindings.items()
+        }
+        # a query that names a graph (FROM, GRAPH) sees the loaded triples as the default graph
+        default_graph = ox.DefaultGraph() if safety.names_loaded_graph(prepared.text) else None
         try:
-            answer = self.store.query(prepared.text, substitutions=subs or None, **kwargs)
+            answer = self.store.query(prepared.text, substitutions=subs or None, default_graph=default_graph)
             return self._result(answer, prepared.form)
         except SyntaxError as e:
             raise _oxigraph_syntax(prepared, e) from None
@@ -39,7 +40,7 @@ class OxigraphEngine:
                 raise _oxigraph_syntax(prepared, e) from None
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
 
-    def _result(self, answer: object, form: str) -> Result:
+    def _result(self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str) -> Result:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer), labeller=self.labels)
         if isinstance(answer, ox.QuerySolutions):

@@ -52,7 +52,7 @@ class RdflibEngine:
                         f"parameter '{k}' must be a variable of the query's SELECT clause "
                         "(bound parameters are selected too)"
                     )
-        init = {k: to_rdflib(v) for k, v in prepared.bindings.items()}
+        init = {k: t for k, v in prepared.bindings.items() if (t := to_rdflib(v)) is not None}
         try:
             answer = self.graph.query(query, initBindings=init)
         except Exception as e:
@@ -60,11 +60,13 @@ class RdflibEngine:
         if answer.type == "ASK":
             return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
-            triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
+            assert answer.graph is not None
+            triples = [_triple(s, p, o) for s, p, o in answer.graph]
             return Result(answer.type, triples=triples, labeller=self.labels)
-        variables = _order_like_query([str(v) for v in answer.vars], prepared.text)
-        index = {str(v): i for i, v in enumerate(answer.vars)}
-        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]
+        names = [str(v) for v in answer.vars or []]
+        variables = _order_like_query(names, prepared.text)
+        index = {v: i for i, v in enumerate(names)}
+        rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]  # type: ignore[index]
         return Result("SELECT", variables, rows, labeller=self.labels)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -81,6 +83,15 @@ class RdflibEngine:
             if label is not None:
                 out[iri] = label
         return out
+
+
+def _triple(s: object, p: object, o: object) -> ox.Triple:
+    from ip5graph.rdf.terms import from_rdflib
+
+    subject, predicate, obj = from_rdflib(s), from_rdflib(p), from_rdflib(o)
+    if not isinstance(subject, (ox.NamedNode, ox.BlankNode)) or not isinstance(predicate, ox.NamedNode) or obj is None:
+        raise QueryError(f"the query built something that is not an RDF triple: {s} {p} {o}")
+    return ox.Triple(subject, predicate, obj)
 
 
 def _order_like_query(variables: list[str], text: str) -> list[str]:

@@ -6,7 +6,7 @@ Parameters cannot travel as typed bindings over the protocol, so they go into a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -44,7 +44,7 @@ def _outer_group(tokens: list[tuple[str, str, int]]) -> int | None:
     return None if after_where else first  # a top-level WHERE without a group: malformed
 
 
-def bind_text(text: str, bindings: dict[str, object], source: str = "<query>") -> str:
+def bind_text(text: str, bindings: Mapping[str, object], source: str = "<query>") -> str:
     """The query text with its parameters bound, for a server that takes text only.
 
     The parameters go into a VALUES block at the start of the outermost WHERE group, so they are
