@@ -85,6 +85,7 @@ def expected_files(pkg: dict) -> dict[str, str]:
 
 # ---------------------------------------------------------------- check (offline)
 
+
 def check(packages: list[dict], vendor: Path) -> list[str]:
     """Every listed file present with its hash, and nothing else in each package folder."""
     problems = []
@@ -111,13 +112,15 @@ def check(packages: list[dict], vendor: Path) -> list[str]:
 
 # ---------------------------------------------------------------- fetch (npm + network)
 
+
 def npm_pack(spec: str, dest: Path) -> tuple[Path, str]:
     """`npm pack SPEC` into dest: the tarball and npm's integrity string for it."""
     npm = shutil.which("npm")
     if npm is None:
         raise VendorError("npm is not installed (needed to fetch; `--check` needs no npm)")
-    proc = subprocess.run([npm, "pack", spec, "--json", "--pack-destination", str(dest)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [npm, "pack", spec, "--json", "--pack-destination", str(dest)], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
         raise VendorError(f"npm pack {spec} failed: {last}")

@@ -16,8 +16,12 @@ VENDOR = ROOT / "ip5graph" / "web" / "vendor"
 
 
 def run_check(manifest: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), "--check", "--manifest", str(manifest)],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--check", "--manifest", str(manifest)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_committed_files_match_the_manifest():
