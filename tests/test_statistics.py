@@ -4,8 +4,8 @@ The integrity constraints are the SPARQL ASK queries of the W3C RDF Data Cube re
 11, "Well-formed cubes"), run on the real graph after the recommendation's phase-1 normalisation (type
 and component-property closure). Each ASK is true when the constraint is broken. IC-12 is adapted: two
 observations may share every dimension value when sources state the same figure differently, as long
-as the two values agree within the precision each is stated to, or both are claims of one recorded
-conflict (ip5:Conflict / ip5:hasClaim / ip5:claimedResource).
+as the two values agree within the precision each is stated to, or both are statements of one recorded
+conflict (ip5:Conflict / ip5:hasStatement / ip5:statementSubject).
 """
 
 from __future__ import annotations
@@ -143,13 +143,13 @@ IC12 = f"ASK {{ FILTER (?allEqual) {{ {IC12_PAIRS} }} }}"
 
 # IC-12 adapted: such a pair is allowed when (a) the two values agree within the precision each is
 # stated to (|v1 - v2| <= (p1 + p2) / 2: '1.9 million' and '1,876,000' are one figure said twice), or
-# (b) both observations are claims of one recorded conflict (sources that disagree, kept side by side).
+# (b) both observations have statements in one recorded conflict (sources that disagree, kept side by side).
 AGREE = """?obs1 qb:measureType ?m ; ip5:precision ?p1 . ?obs1 ?m ?v1 .
       ?obs2 ip5:precision ?p2 . ?obs2 ?m ?v2 .
       FILTER (ABS(?v1 - ?v2) * 2 <= ?p1 + ?p2)"""
-IN_CONFLICT = """?conflict a ip5:Conflict ; ip5:hasClaim ?claim1, ?claim2 .
-      ?claim1 ip5:claimedResource ?obs1 .
-      ?claim2 ip5:claimedResource ?obs2 ."""
+IN_CONFLICT = """?conflict a ip5:Conflict ; ip5:hasStatement ?statement1, ?statement2 .
+      ?statement1 ip5:statementSubject ?obs1 .
+      ?statement2 ip5:statementSubject ?obs2 ."""
 IC12_ADAPTED = f"""ASK {{
   {{ {IC12_PAIRS} }}
   FILTER (?allEqual)
@@ -210,7 +210,7 @@ def test_the_epo_counts_of_c22_need_their_conflict(cube: ox.Store) -> None:
     """188 600 (IP5 report) and 188 809 (Patent Index) do not agree within their precision."""
     rows = select(
         cube,
-        f"""SELECT ?v WHERE {{ ?c ip5:conflictId "C22" ; ip5:hasClaim/ip5:claimedResource ?o .
+        f"""SELECT ?v WHERE {{ ?c ip5:conflictId "C22" ; ip5:hasStatement/ip5:statementSubject ?o .
             ?o ip5:refPeriod <{ID}period/2021> ; ip5:patentApplications ?v }} ORDER BY ?v""",
     )
     assert [r[0] for r in rows] == ["188600", "188809"]
@@ -331,8 +331,8 @@ def test_the_application_shares_are_observations_of_the_same_cube(cube: ox.Store
     )
     assert len(rows) == 17
     assert not ask(cube, "ASK { { ?s a ip5:ApplicationShare } UNION { ?s ip5:sharePercent ?v } }")
-    # and they are still the claims of conflict C5
-    assert ask(cube, f'ASK {{ ?c ip5:conflictId "C5" ; ip5:hasClaim/ip5:claimedResource <{ID}share/s110-2007> }}')
+    # and they are still in conflict C5, through their statements
+    assert ask(cube, f'ASK {{ ?c ip5:conflictId "C5" ; ip5:hasStatement/ip5:statementSubject <{ID}share/s110-2007> }}')
 
 
 def test_rounded_values_say_so(cube: ox.Store) -> None:
@@ -482,6 +482,6 @@ def test_query_21_world_share_with_its_measure(engines: dict, engine: str) -> No
         "topFiveOfficesShare",
         "shareFromIp5Blocs",
     }
-    # C27: the digest's 2017 '94% filed at the IP5 offices' is kept, but not preferred
-    s200 = {p for y, s, p in _figures(r, "year", "sourceId", "preferred") if s == "S200"}
-    assert s200 == {"false"}
+    # C27: the digest's 2017 '94% filed at the IP5 offices' is kept at normal rank; the report's measure is preferred
+    ranks = {s: p for y, s, p in _figures(r, "year", "sourceId", "rank") if s in ("S200", "S188")}
+    assert ranks == {"S200": "normal", "S188": "preferred"}

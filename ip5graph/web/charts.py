@@ -5,7 +5,8 @@ makes every point a link, so a point can be reached with the keyboard and read b
 (its label names the value and its source), which a canvas library such as Chart.js cannot give
 without rebuilding that by hand. Both ship UMD builds that load as classic scripts from file://.
 
-What is charted: per series and year one line through a value no recorded conflict rejects, the
+What is charted: per series and year one line through a value that no recorded conflict
+outranks, the
 most precise of them (ties: an official source, then the lowest source id); every stated
 value is a point, so figures that sources give differently stay visible side by side. Measures are
 never added up: each line is one measure of one office or total. Values for a span of years or an
@@ -42,7 +43,7 @@ OBSERVATIONS = """PREFIX ip5: <https://w3id.org/ip5graph/ontology#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?obs ?measure ?area ?year ?value ?precision ?qualifier ?source ?sourceId ?tier ?address ?preferred
+SELECT ?obs ?measure ?area ?year ?value ?precision ?qualifier ?source ?sourceId ?tier ?address ?winner
 WHERE {
   ?obs a qb:Observation ; qb:measureType ?measure ; ip5:refArea ?area ; ip5:refPeriod ?period ;
        ip5:precision ?precision ; dcterms:source ?source .
@@ -52,7 +53,12 @@ WHERE {
   OPTIONAL { ?source ip5:sourceId ?sourceId }
   OPTIONAL { ?source ip5:tier ?tier }
   OPTIONAL { ?source ip5:address ?address }
-  OPTIONAL { ?claim ip5:claimedResource ?obs ; ip5:preferred ?preferred }
+  OPTIONAL {
+    # outranked: its statement is of normal rank in a conflict that prefers another statement
+    ?statement ip5:statementSubject ?obs ; ip5:rank <https://w3id.org/ip5graph/id/rank/normal> .
+    ?conflict ip5:hasStatement ?statement, ?winner .
+    ?winner ip5:rank <https://w3id.org/ip5graph/id/rank/preferred> .
+  }
 }"""
 
 
@@ -147,7 +153,7 @@ def observations(store: ox.Store) -> list[dict[str, Any]]:
                 "value": Decimal(_text(row["value"])),
                 "precision": Decimal(_text(row["precision"])),
                 "qualifier": _text(row["qualifier"]),
-                "rejected": _text(row["preferred"]) == "false",
+                "rejected": row["winner"] is not None,
                 "sources": {},
             },
         )
