@@ -66,3 +66,32 @@ def test_default_store_is_in_memory_and_cached_store_persists(tmp_path) -> None:
 def test_unknown_store_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown store"):
         ip5graph.open(store="disk")
+
+
+def test_the_graph_is_loaded_once_for_queries_stats_network_and_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ip5graph.kg import load
+    from ip5graph.kg.stats import stats
+    from ip5graph.network import projection
+    from ip5graph.web import views
+
+    loads = []
+    load_memory = load.load_memory
+    monkeypatch.setattr(load, "load_memory", lambda inputs: loads.append(inputs) or load_memory(inputs))
+    kg = ip5graph.open(data=[FIXTURES])
+    assert stats(kg).triples > 800
+    net = kg.network()
+    assert projection.load(kg) is net  # the one cached projection
+    assert views.around(net, "office/jpo").graph.number_of_nodes() > 1
+    assert len(views.from_query(net, "01-offices").graph) == 5
+    assert len(loads) == 1
+
+
+def test_the_network_follows_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the rdflib engine the network is projected from rdflib's graph: no Oxigraph store is loaded."""
+    from ip5graph.kg import load
+
+    ox_net = ip5graph.open(data=[FIXTURES]).network().graph
+    monkeypatch.setattr(load, "load_memory", lambda inputs: pytest.fail("loaded an Oxigraph store"))
+    rd_net = ip5graph.open(data=[FIXTURES], engine="rdflib").network().graph
+    assert sorted(rd_net.nodes) == sorted(ox_net.nodes)
+    assert sorted(rd_net.edges(keys=True)) == sorted(ox_net.edges(keys=True))

@@ -33,16 +33,16 @@ def test_graphml_round_trip_with_positions(G):
 
 
 def test_gexf_has_viz_and_no_date(G):
-    data = export.export_graph(G, "gexf")["ip5graph.gexf"]
+    data = export.export_graph(G, "gexf", layout.layout(G))["ip5graph.gexf"]
     assert b"lastmodifieddate" not in data
     back = nx.read_gexf(io.BytesIO(data))
     assert len(back) == len(G)
     assert "position" in back.nodes[ID + "office/jpo"]["viz"]
-    assert data == export.export_graph(G, "gexf")["ip5graph.gexf"]
+    assert data == export.export_graph(G, "gexf", layout.layout(G))["ip5graph.gexf"]
 
 
 def test_csv_for_neo4j(G):
-    files = export.export_graph(G, "csv")
+    files = export.export_graph(G, "csv", layout.layout(G))
     nodes = list(csv.reader(io.StringIO(files["nodes.csv"].decode())))
     edges = list(csv.reader(io.StringIO(files["edges.csv"].decode())))
     assert nodes[0][:3] == ["iri:ID", ":LABEL", "label"] and "sources:string[]" in nodes[0]
@@ -58,4 +58,4 @@ def test_csv_for_neo4j(G):
 
 def test_unknown_format(G):
     with pytest.raises(UsageError):
-        export.export_graph(G, "dot")
+        export.export_graph(G, "dot", {})

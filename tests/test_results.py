@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
+import threading
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
@@ -135,3 +137,52 @@ def test_output_is_identical_across_engines(fixture_kgs) -> None:
         a, b = ox_kg.query(name, **params), rd_kg.query(name, **params)
         for fmt in ("table", "csv", "tsv", "json", "xml", "md"):
             assert a.serialize(fmt) == b.serialize(fmt), (name, fmt)
+
+
+class _CountingEndpoint(http.server.BaseHTTPRequestHandler):
+    """A fake SPARQL endpoint that counts its requests: one office, whose label it also knows."""
+
+    requests: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server name
+        text = self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8")
+        type(self).requests.append(text)
+        jpo = {"type": "uri", "value": "https://w3id.org/ip5graph/id/office/jpo"}
+        if "VALUES ?s" in text:  # the label lookup
+            label = {"type": "literal", "value": "Japan Patent Office", "xml:lang": "en"}
+            body = {"head": {"vars": ["s", "l"]}, "results": {"bindings": [{"s": jpo, "l": label}]}}
+        else:
+            body = {"head": {"vars": ["office"]}, "results": {"bindings": [{"office": jpo}]}}
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_printing_a_remote_table_sends_no_request() -> None:
+    """Labels travel with the result: the endpoint hears from us when the query runs, never while a
+    table is printed (and a CSV, which shows no labels, costs no label lookup at all)."""
+    from ip5graph.query import parameters
+    from ip5graph.query.engines.remote import RemoteEngine
+    from ip5graph.serve import client
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        engine = RemoteEngine(client.remote(f"http://127.0.0.1:{server.server_address[1]}"))
+        prepared = parameters.prepare_text("SELECT ?office WHERE { ?office a ?class }", {})
+        result = engine.run(prepared)
+        asked = len(_CountingEndpoint.requests)
+        assert asked == 2  # the query and its labels
+        assert "Japan Patent Office" in result.to_table() and "Japan Patent Office" in result.to_md()
+        assert len(_CountingEndpoint.requests) == asked  # printing asked nothing
+        engine.run(prepared, with_labels=False).to_csv()
+        assert len(_CountingEndpoint.requests) == asked + 1
+    finally:
+        server.shutdown()
+        server.server_close()

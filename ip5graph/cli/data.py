@@ -13,6 +13,9 @@ from ip5graph.errors import UsageError
 TYPE_CHECKING = False  # typing and argparse cost milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
+    from typing import Any
+
+    from ip5graph.query.results import Result
 
 # ---------------------------------------------------------------- validate
 
@@ -99,19 +102,20 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ip5graph.files import atomic_write_bytes
-    from ip5graph.kg.export import export_text, triples_of
-    from ip5graph.kg.inputs import Inputs
-    from ip5graph.kg.load import load_memory
+    from ip5graph.kg.export import export_text
+    from ip5graph.kg.graph import open as open_graph
 
+    kg = open_graph(data=args.data)
     if args.format in ("graphml", "gexf", "csv"):
-        from ip5graph.kg.graph import open as open_graph
         from ip5graph.network.export import export_network
+        from ip5graph.web.layout import layout
 
-        files = export_network(open_graph(data=args.data), args.format, args.output)
+        g = kg.network().graph
+        files = export_network(g, args.format, args.output, layout(g))  # the whole-graph view's positions
         if args.output is None:
             out_bytes(next(iter(files.values())))
         return 0
-    data = export_text(triples_of(load_memory(Inputs.default(args.data))), args.format)
+    data = export_text(kg.triples(), args.format)
     if args.output:
         atomic_write_bytes(args.output, data)
     else:
@@ -138,11 +142,11 @@ def _add_stats(sub: argparse._SubParsersAction) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     from ip5graph.kg.graph import open as open_graph
     from ip5graph.kg.stats import stats
-    from ip5graph.network.analytics import central
+    from ip5graph.network.analytics import top_entities
 
     kg = open_graph(data=args.data)
     s = stats(kg)
-    top = central(kg, 10)
+    top = _as_result(top_entities(kg.network().graph, 10))
     if args.format == "table":
         out(f"triples: {s.triples}\n\nnodes per class\n")
         out(s.classes.to_table())
@@ -155,6 +159,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
         out(s.tiers.serialize(args.format))
         out(top.serialize(args.format))
     return 0
+
+
+def _as_result(top: list[dict[str, Any]]) -> Result:
+    """The most central entities as a query-style Result, so they print in every format."""
+    import pyoxigraph as ox
+
+    from ip5graph.query.results import Result
+    from ip5graph.rdf.namespaces import PREFIXES
+
+    integer, decimal = (ox.NamedNode(PREFIXES["xsd"] + name) for name in ("integer", "decimal"))
+    rows = [
+        (
+            ox.Literal(str(rank), datatype=integer),
+            ox.NamedNode(e["iri"]),
+            ox.Literal(e["label"]),
+            ox.Literal(e["class"]),
+            ox.Literal(f"{e['betweenness']:.4f}", datatype=decimal),
+            ox.Literal(f"{e['degree']:.4f}", datatype=decimal),
+        )
+        for rank, e in enumerate(top, start=1)
+    ]
+    return Result("SELECT", ["rank", "entity", "label", "class", "betweenness", "degree"], rows)
 
 
 COMMANDS = [

@@ -100,10 +100,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
-    result = (
-        remote.run(prepared) if remote else open_graph(data=args.data, engine=args.engine, store="cached").run(prepared)
-    )
-    fmt = args.format or ("ttl" if result.is_graph else "table")
+    fmt = args.format or ("ttl" if prepared.form in ("CONSTRUCT", "DESCRIBE") else "table")
+    engine = remote or open_graph(data=args.data, engine=args.engine, store="cached")
+    # table and md show labels: looked up with the answer, before anything is printed
+    result = engine.run(prepared, with_labels=fmt in ("table", "md"))
     width = args.width
     if width is None and fmt == "table" and sys.stdout.isatty():
         width = os.get_terminal_size(sys.stdout.fileno()).columns

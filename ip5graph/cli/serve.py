@@ -14,6 +14,8 @@ from ip5graph.errors import UsageError
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
     from ip5graph.query.engines.remote import RemoteEngine
     from ip5graph.query.parameters import Prepared
     from ip5graph.query.results import Result
@@ -233,8 +235,8 @@ class _HintingEngine:
     def __init__(self, engine: RemoteEngine) -> None:
         self.engine = engine
 
-    def run(self, prepared: Prepared) -> Result:
-        result = self.engine.run(prepared)
+    def run(self, prepared: Prepared, *, with_labels: bool = True) -> Result:
+        result = self.engine.run(prepared, with_labels=with_labels)
         if result.form == "SELECT" and not result.rows or result.is_graph and not result.triples:
             from ip5graph.serve.push import GRAPH_BASE
 
@@ -245,6 +247,9 @@ class _HintingEngine:
                 "(oxigraph serve --union-default-graph)\n"
             )
         return result
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        return self.engine.labels(iris)
 
 
 COMMANDS = [

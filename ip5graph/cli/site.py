@@ -21,10 +21,11 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
         "build",
         help="build the browsable offline site (views, timeline, query tables, downloads)",
         formatter_class=formatter,
-        description="Build a folder of HTML pages that work offline from file://: index.html, the whole graph, "
-        "a page per office, meeting and person, a timeline, every named query as a table and a "
-        "graph, and downloads in every export format. Built in a temporary folder and swapped in, "
-        "so a failed build leaves the previous site intact.",
+        description="Build a folder of HTML pages that work offline from file://: index.html with one search "
+        "over every entity, a page for every labelled entity at a path mirroring its IRI (id/office/jpo.html, "
+        "with its Turtle and JSON-LD beside it), an overview, a timeline, every named query as a table "
+        "(for every value of its parameter) and a graph, and downloads in every export format. Built in a "
+        "temporary folder and swapped in, so a failed build leaves the previous site intact.",
         epilog="examples:\n  ip5graph build\n  ip5graph build -o /tmp/ip5-site --depth 2\n"
         "then open site/index.html in a browser",
     )
@@ -33,7 +34,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--depth", type=int, default=1, help="neighbourhood depth of the entity pages (default 1)")
     p.add_argument(
-        "--inline", action="store_true", help="inline vis-network into every page (bigger, but each page stands alone)"
+        "--inline",
+        action="store_true",
+        help="inline the scripts and styles into every page (much bigger, but each page stands alone)",
     )
     data_option(p)
 

@@ -18,8 +18,10 @@ from ip5graph.query.results import Result
 
 TYPE_CHECKING = False  # typing costs milliseconds on the cold query path
 if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
     import rdflib
 
+    from ip5graph.network.projection import Loaded
     from ip5graph.query.engines.base import Engine
 
 ENGINES = ("oxigraph", "rdflib")
@@ -32,7 +34,12 @@ STORES = ("memory", "cached")
 
 
 class KnowledgeGraph:
-    """The ontology plus graph data, queried through one engine (opened on first use)."""
+    """The ontology plus graph data, queried through one engine (opened on first use).
+
+    It owns the one copy of the triples (the engine's store) and the one network projection of
+    them (network()): views, the site, stats and exports take this object instead of loading the
+    files again, so `--engine` holds for them too and nothing is loaded twice.
+    """
 
     def __init__(
         self, inputs: Inputs, engine: str = "oxigraph", cache_dir: Path | None = None, store: str = "memory"
@@ -46,7 +53,9 @@ class KnowledgeGraph:
         self.store_kind = store
         self.cache_dir = cache_dir
         self._engine: Engine | None = None
+        self._store: ox.Store | None = None
         self._rdflib: rdflib.Graph | None = None
+        self._networks: dict[bool, Loaded] = {}
 
     @property
     def engine(self) -> Engine:
@@ -68,17 +77,39 @@ class KnowledgeGraph:
                     except OSError:
                         # no usable cache directory (read-only home, full disk): work in memory
                         store = load_memory(self.inputs)
+                self._store = store
                 self._engine = OxigraphEngine(store)
         return self._engine
 
     def query(self, name_or_sparql: str, **params: object) -> Result:
         """Run a named query (02-heads-meetings), a .rq file or SPARQL text, with parameters."""
-        prepared = parameters.resolve(name_or_sparql, params)
-        return self.engine.run(prepared)
+        return self.run(parameters.resolve(name_or_sparql, params))
 
-    def run(self, prepared: parameters.Prepared) -> Result:
-        """Run an already prepared query (see parameters.resolve)."""
-        return self.engine.run(prepared)
+    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
+        """Run an already prepared query (see parameters.resolve); with_labels: the result carries
+        the display labels of its IRIs (tables show them)."""
+        return self.engine.run(prepared, with_labels=with_labels)
+
+    def triples(self) -> list[ox.Triple]:
+        """Every triple of the graph (default graph), from the engine's own copy."""
+        self.engine  # noqa: B018 - opens the store or the rdflib graph
+        if self._store is not None:
+            from ip5graph.kg.export import triples_of
+
+            return triples_of(self._store)
+        from ip5graph.query.engines.rdflib import triples_of_graph
+
+        return triples_of_graph(self.to_rdflib())
+
+    def network(self, *, keep_nary: bool = False) -> Loaded:
+        """The projected network of this graph (made once, then shared: treat it as read-only)."""
+        if keep_nary not in self._networks:
+            from ip5graph.network.projection import Loaded, project
+
+            self.engine  # noqa: B018 - opens the store or the rdflib graph
+            source = self._store if self._store is not None else self.to_rdflib()
+            self._networks[keep_nary] = Loaded(project(source, keep_nary=keep_nary), self)
+        return self._networks[keep_nary]
 
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""

@@ -9,9 +9,6 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph.network.projection import load
-from ip5graph.rdf.namespaces import PREFIXES
-
 # -- analytics ------------------------------------------------------------------------------
 
 BETWEENNESS_EXACT_MAX = 2000
@@ -84,26 +81,3 @@ def top_entities(g: nx.MultiDiGraph, n: int = 10, *, seed: int = 0) -> list[dict
         }
         for v in ranked[:n]
     ]
-
-
-def central(kg: Any, n: int = 10, *, seed: int = 0) -> Any:
-    """The n most central entities as a query-style Result (so `stats` prints it in any format)."""
-    import pyoxigraph as ox
-
-    from ip5graph.query.results import Result
-
-    integer, decimal = (ox.NamedNode(PREFIXES["xsd"] + name) for name in ("integer", "decimal"))
-    loaded = load(kg)
-    rows = []
-    for rank, e in enumerate(top_entities(loaded.graph, n, seed=seed), start=1):
-        rows.append(
-            (
-                ox.Literal(str(rank), datatype=integer),
-                ox.NamedNode(e["iri"]),
-                ox.Literal(e["label"]),
-                ox.Literal(e["class"]),
-                ox.Literal(f"{e['betweenness']:.4f}", datatype=decimal),
-                ox.Literal(f"{e['degree']:.4f}", datatype=decimal),
-            )
-        )
-    return Result("SELECT", ["rank", "entity", "label", "class", "betweenness", "degree"], rows)

@@ -24,7 +24,6 @@ from ip5graph.files import atomic_write_bytes
 from ip5graph.network.analytics import annotate_centrality
 from ip5graph.network.navigation import iter_edges_sorted, sources_of
 from ip5graph.network.paths import base_key
-from ip5graph.network.projection import load
 from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, local_name
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
@@ -162,16 +161,13 @@ def to_csv(g: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> 
     return nodes_buf.getvalue(), edges_buf.getvalue()
 
 
-def export_graph(
-    g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[float, float]] | None = None, *, seed: int = 0
-) -> dict[str, bytes]:
-    """File name -> bytes for one format (csv gives two files: nodes.csv and edges.csv)."""
+def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[float, float]]) -> dict[str, bytes]:
+    """File name -> bytes for one format (csv gives two files: nodes.csv and edges.csv).
+
+    The positions come from the caller (the views' layout, web.layout): network does not reach
+    downstream into web for them."""
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")
-    if positions is None:
-        from ip5graph.web.layout import layout  # web is downstream: imported late
-
-        positions = layout(g, seed=seed)
     if fmt == "graphml":
         return {"ip5graph.graphml": to_graphml(g, positions)}
     if fmt == "gexf":
@@ -180,19 +176,21 @@ def export_graph(
     return {"nodes.csv": nodes.encode("utf-8"), "edges.csv": edges.encode("utf-8")}
 
 
-def export_network(kg: Any, fmt: str, output: str | os.PathLike[str] | None) -> dict[str, bytes]:
-    """GraphML/GEXF/CSV of the network with the whole-graph view's positions.
+def export_network(
+    g: nx.MultiDiGraph,
+    fmt: str,
+    output: str | os.PathLike[str] | None,
+    positions: Mapping[str, tuple[float, float]],
+) -> dict[str, bytes]:
+    """GraphML/GEXF/CSV of a projected network (KnowledgeGraph.network) with the given positions.
 
     Returns file name -> bytes; with `output` the files are written (atomically): a file for
     graphml/gexf, a folder holding nodes.csv and edges.csv for csv.
     """
-    from ip5graph.web.layout import layout  # the view's positions (web is downstream: imported late)
-
     if fmt == "csv" and output is None:
         raise UsageError("--format csv writes two files (nodes.csv, edges.csv): give -o FOLDER")
-    loaded = load(kg)
-    annotate_centrality(loaded.graph)
-    files = export_graph(loaded.graph, fmt, layout(loaded.graph))
+    annotate_centrality(g)
+    files = export_graph(g, fmt, positions)
     if output is not None:
         out = Path(output)
         if fmt == "csv":

@@ -355,15 +355,12 @@ class _Projector:
 
 @dataclass
 class Loaded:
-    """The projected network of a KnowledgeGraph, with the store it came from (for queries)."""
+    """The projected network of a KnowledgeGraph, with the graph it came from (for queries)."""
 
     graph: nx.MultiDiGraph
-    store: Any
+    kg: Any
 
 
 def load(kg: Any, *, keep_nary: bool = False) -> Loaded:
-    """Project the whole graph (ontology + data) of a KnowledgeGraph."""
-    from ip5graph.kg.load import load_memory
-
-    store = load_memory(kg.inputs)
-    return Loaded(project(store, keep_nary=keep_nary), store)
+    """The projected network of a KnowledgeGraph: its own, made once (KnowledgeGraph.network)."""
+    return kg.network(keep_nary=keep_nary)

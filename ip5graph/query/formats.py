@@ -33,8 +33,7 @@ def _display_rows(result: Result) -> tuple[list[str], list[list[str]]]:
     if result.form == "ASK":
         return ["boolean"], [["true" if result.boolean else "false"]]
     variables, rows = _graph_rows(result) if result.is_graph else (result.variables, result.rows)
-    iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
-    labels = result.labeller(sorted(iris)) if result.labeller and iris else {}
+    labels = result.labels
 
     def show(t: Term | ox.Triple | None) -> str:
         if t is None:

@@ -5,7 +5,7 @@ Writing them out is formats.py's job; a Result only checks that the format suits
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -13,7 +13,13 @@ from ip5graph.errors import UsageError
 from ip5graph.query.formats import GRAPH_FORMATS, SELECT_FORMATS, WRITERS, to_table
 from ip5graph.rdf.terms import Term
 
-Labeller = Callable[[Iterable[str]], dict[str, str]]
+
+def labelled(result: Result, lookup: Callable[[list[str]], dict[str, str]]) -> Result:
+    """The result with the display labels of its IRIs, from `lookup` (an engine's labels)."""
+    iris = result.iris()
+    if iris:
+        result.labels = lookup(iris)
+    return result
 
 
 class Result:
@@ -26,14 +32,16 @@ class Result:
         rows: Sequence[tuple[Term | None, ...]] | None = None,
         boolean: bool | None = None,
         triples: list[ox.Triple] | None = None,
-        labeller: Labeller | None = None,
+        labels: dict[str, str] | None = None,
     ) -> None:
         self.form = form
         self.variables = list(variables or [])
         self.rows = list(rows or [])
         self.boolean = boolean
         self.triples = list(triples or [])
-        self.labeller = labeller
+        # display labels of the IRIs (see iris()), looked up when the result was made: printing
+        # a table never goes back to the engine (for a remote endpoint, an HTTP request)
+        self.labels = dict(labels or {})
 
     def __repr__(self) -> str:
         return f"<Result {self.form} {len(self)} {'triples' if self.is_graph else 'rows'}>"
@@ -51,6 +59,11 @@ class Result:
         if self.form == "ASK":
             return 1
         return len(self.rows)
+
+    def iris(self) -> list[str]:
+        """The IRIs a table of this result shows, sorted: the ones whose labels it needs."""
+        cells = [(t.subject, t.predicate, t.object) for t in self.triples] if self.is_graph else self.rows
+        return sorted({t.value for row in cells for t in row if isinstance(t, ox.NamedNode)})
 
     def dicts(self) -> list[dict[str, Term]]:
         """Rows as {variable: term} dicts, leaving out unbound variables."""

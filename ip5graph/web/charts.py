@@ -24,8 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from ip5graph.rdf.namespaces import ID, IP5
 from ip5graph.web.pages import json_for_html
 
@@ -136,12 +134,13 @@ def _text(term: Any) -> str:
     return "" if term is None else str(term.value)
 
 
-def observations(store: ox.Store) -> list[dict[str, Any]]:
+def observations(kg: Any) -> list[dict[str, Any]]:
     """Every observation once, with its sources, sorted by IRI."""
     found: dict[str, dict[str, Any]] = {}
-    solutions = store.query(OBSERVATIONS)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for row in solutions:
+    result = kg.query(OBSERVATIONS)
+    names = result.variables
+    for values in result.rows:
+        row = dict(zip(names, values))
         obs = _text(row["obs"])
         rec = found.setdefault(
             obs,
@@ -251,8 +250,9 @@ def chart_data(chart: Chart, recs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def statistics_data(store: ox.Store) -> list[dict[str, Any]]:
-    recs = observations(store)
+def statistics_data(kg: Any) -> list[dict[str, Any]]:
+    """Every chart's points and rows, from the graph of a KnowledgeGraph (ip5graph.open())."""
+    recs = observations(kg)
     return [chart_data(c, recs) for c in CHARTS]
 
 
@@ -294,7 +294,6 @@ STYLE = """<style>
 .table-wrap table { margin: 0; }
 .table-wrap tr:target { background: #fff3b0; }
 @media (max-width: 800px) { .chart-block { grid-template-columns: minmax(0, 1fr); } }
-@media (max-width: 600px) { .main { flex-direction: column; height: auto; } .main #graph { height: 50vh; } aside { flex: none; } }
 </style>"""
 
 
@@ -303,12 +302,12 @@ def statistics_units(g: Any) -> list[str]:
     return sorted(v for v in g if g.nodes[v].get("kind") == "office" or g.nodes[v].get("slug") == "forum/ip5")
 
 
-def statistics_extra(store: ox.Store) -> str:
+def statistics_extra(kg: Any) -> str:
     """The page body below the graph: the charts, their tables, the data island and the scripts."""
-    charts = statistics_data(store)
+    charts = statistics_data(kg)
     blocks = [
         STYLE,
-        '<section class="stats-intro"><h2>Statistics</h2><p>Patent filings, grants and shares of the '
+        '<section class="stats-intro"><p>Patent filings, grants and shares of the '
         "world's filings as the IP5 offices, WIPO and the press state them. Each point is one stated "
         "value: focus it (Tab) to read its source, press Enter to go to its row in the table. Where "
         "sources give a year different figures, every one is a point and the line goes through the most "

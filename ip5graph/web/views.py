@@ -45,10 +45,9 @@ def around(loaded: Loaded, name: str, depth: int = 1) -> View:
 def from_query(loaded: Loaded, target: str, params: Mapping[str, object] | None = None) -> View:
     """A named query, .rq file or SPARQL text, as a graph: CONSTRUCT triples or SELECT IRIs."""
     from ip5graph.query import parameters
-    from ip5graph.query.engines.oxigraph import OxigraphEngine
 
     prepared = parameters.resolve(target, params or {})
-    result = OxigraphEngine(loaded.store).run(prepared)
+    result = loaded.kg.run(prepared, with_labels=False)
     name = Path(target).stem if target.endswith(".rq") else target
     return View(result_graph(loaded.graph, result), f"Query {name} as a graph")
 

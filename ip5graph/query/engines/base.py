@@ -20,8 +20,8 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, prepared: Prepared) -> Result:
-        """The answer to one prepared query."""
+    def run(self, prepared: Prepared, *, with_labels: bool = True) -> Result:
+        """The answer to one prepared query; with_labels: carrying its IRIs' display labels."""
         ...
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
-from ip5graph.query.results import Result
+from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
 
@@ -24,7 +24,12 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
+        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
+        result = self._run(prepared)
+        return labelled(result, self.labels) if with_labels else result
+
+    def _run(self, prepared: parameters.Prepared) -> Result:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in prepared.bindings.items()
         }
@@ -42,13 +47,13 @@ class OxigraphEngine:
 
     def _result(self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, form: str) -> Result:
         if isinstance(answer, ox.QueryBoolean):
-            return Result("ASK", boolean=bool(answer), labeller=self.labels)
+            return Result("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
-            return Result("SELECT", variables, rows, labeller=self.labels)
+            return Result("SELECT", variables, rows)
         triples = list(answer)  # QueryTriples
-        return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples, labeller=self.labels)
+        return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         out = {}

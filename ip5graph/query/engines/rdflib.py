@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
-from ip5graph.query.results import Result
+from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.rdf.terms import pick_label
 
@@ -29,7 +29,12 @@ class RdflibEngine:
     def __init__(self, graph: rdflib.Graph) -> None:
         self.graph = graph
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
+        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
+        result = self._run(prepared)
+        return labelled(result, self.labels) if with_labels else result
+
+    def _run(self, prepared: parameters.Prepared) -> Result:
         import rdflib.plugins.sparql as rsparql
         from pyparsing import ParseException
 
@@ -58,16 +63,16 @@ class RdflibEngine:
         except Exception as e:
             raise QueryError(f"{prepared.source}: query failed: {' '.join(str(e).split())}") from None
         if answer.type == "ASK":
-            return Result("ASK", boolean=bool(answer.askAnswer), labeller=self.labels)
+            return Result("ASK", boolean=bool(answer.askAnswer))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
             assert answer.graph is not None
             triples = [_triple(s, p, o) for s, p, o in answer.graph]
-            return Result(answer.type, triples=triples, labeller=self.labels)
+            return Result(answer.type, triples=triples)
         names = [str(v) for v in answer.vars or []]
         variables = _order_like_query(names, prepared.text)
         index = {v: i for i, v in enumerate(names)}
         rows = [tuple(from_rdflib(row[index[v]]) for v in variables) for row in answer]  # type: ignore[index]
-        return Result("SELECT", variables, rows, labeller=self.labels)
+        return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         from rdflib import URIRef
@@ -83,6 +88,11 @@ class RdflibEngine:
             if label is not None:
                 out[iri] = label
         return out
+
+
+def triples_of_graph(graph: rdflib.Graph) -> list[ox.Triple]:
+    """The triples of an rdflib Graph as pyoxigraph triples (the one term model)."""
+    return [_triple(s, p, o) for s, p, o in graph]
 
 
 def _triple(s: object, p: object, o: object) -> ox.Triple:

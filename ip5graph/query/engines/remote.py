@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ip5graph.errors import QueryError, UsageError
 from ip5graph.query import parameters, safety
-from ip5graph.query.results import Result
+from ip5graph.query.results import Result, labelled
 from ip5graph.rdf.namespaces import RDFS_LABEL
 from ip5graph.serve.client import GRAPH_ACCEPT, SELECT_ACCEPT, EndpointError, Remote, Response, one_line, post_query
 
@@ -122,7 +122,12 @@ class RemoteEngine:
     def _post(self, text: str, accept: str) -> Response:
         return post_query(self.remote, text, accept, self.remote.default_graphs)
 
-    def run(self, prepared: parameters.Prepared) -> Result:
+    def run(self, prepared: parameters.Prepared, *, with_labels: bool = True) -> Result:
+        """The answer; `with_labels`: it carries its IRIs' display labels (looked up now, not while printing)."""
+        result = self._run(prepared)
+        return labelled(result, self.labels) if with_labels else result
+
+    def _run(self, prepared: parameters.Prepared) -> Result:
         text = bind_text(prepared.text, prepared.bindings, prepared.source)
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
         try:
@@ -130,13 +135,13 @@ class RemoteEngine:
         except EndpointError as e:
             raise QueryError(f"{prepared.source}: {e}") from None
         if graph_form:
-            return Result(prepared.form, triples=_parse_triples(resp, prepared.source), labeller=self.labels)
+            return Result(prepared.form, triples=_parse_triples(resp, prepared.source))
         answer = parse_solutions(resp, prepared.source)
         if isinstance(answer, ox.QueryBoolean):
-            return Result("ASK", boolean=bool(answer), labeller=self.labels)
+            return Result("ASK", boolean=bool(answer))
         variables = [v.value for v in answer.variables]
         rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
-        return Result("SELECT", variables, rows, labeller=self.labels)
+        return Result("SELECT", variables, rows)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """rdfs:label of each IRI, picked as the local engines pick (English first)."""
