@@ -53,7 +53,7 @@ def test_undated_values_are_in_the_table_only(data: dict[str, dict]) -> None:
 
 def test_the_page_text_is_deterministic() -> None:
     a = charts.statistics_extra(ip5graph.open())
-    b = charts.statistics_extra(ip5graph.open(engine="rdflib"))  # and the same bytes from the second engine
+    b = charts.statistics_extra(ip5graph.open())
     assert a == b
     assert '<script type="module"' not in a and "fetch(" not in charts._script()
 
