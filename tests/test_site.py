@@ -105,7 +105,7 @@ def test_every_relative_link_resolves(built):
             target, frag = urldefrag(link)
             path = (built.out / rel).parent / unquote(target) if target else built.out / rel
             assert path.resolve().is_file(), f"{rel}: {link}"
-            if frag and target.endswith(".html"):
+            if frag and target.endswith(".html") and not target.endswith("query.html"):  # the workbench's state
                 assert frag in parse(path.read_text(encoding="utf-8")).ids or frag in (
                     "queries",
                     "entities",

@@ -26,7 +26,8 @@ from ip5graph.network.navigation import iter_edges_sorted, sources_of
 from ip5graph.network.paths import base_key
 from ip5graph.network.vocabulary import DATE_PROPERTIES, LANGS, class_order, class_styles, humanize, local_name
 
-GRAPH_FORMATS = ("graphml", "gexf", "csv")
+# the network (not RDF) formats; query.formats.GRAPH_FORMATS are those of CONSTRUCT/DESCRIBE results
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
 
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
@@ -166,8 +167,8 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, positions: Mapping[str, tuple[flo
 
     The positions come from the caller (the views' layout, web.layout): network does not reach
     downstream into web for them."""
-    if fmt not in GRAPH_FORMATS:
-        raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(GRAPH_FORMATS)}")
+    if fmt not in NETWORK_FORMATS:
+        raise UsageError(f"unknown graph format '{fmt}'; use one of {', '.join(NETWORK_FORMATS)}")
     if fmt == "graphml":
         return {"ip5graph.graphml": to_graphml(g, positions)}
     if fmt == "gexf":

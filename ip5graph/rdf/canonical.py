@@ -21,10 +21,9 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from ip5graph.files import atomic_write_text
-from ip5graph.rdf.namespaces import ID, PREFIXES
+from ip5graph.rdf.namespaces import PREFIXES, prefixes_for
 
 _LOCAL_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_PREFIX_OK = re.compile(r"^[a-z][a-z0-9-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _HEADER_TYPES: dict[Node, int] = {
     URIRef(PREFIXES["owl"] + "Ontology"): 0,
@@ -43,16 +42,8 @@ class _Namer:
     """Turns IRIs into prefixed names where that is safe for every strict parser."""
 
     def __init__(self, graph: Graph) -> None:
-        self.prefixes: dict[str, str] = dict(PREFIXES)
-        kinds = set()
-        for term in _terms(graph):
-            if isinstance(term, URIRef) and term.startswith(ID):
-                rest = term[len(ID) :]
-                if "/" in rest:
-                    kinds.add(rest.split("/", 1)[0])
-        for kind in sorted(kinds):
-            if _PREFIX_OK.match(kind) and kind not in self.prefixes:
-                self.prefixes[kind] = f"{ID}{kind}/"
+        iris = (str(t) for t in _terms(graph) if isinstance(t, URIRef))
+        self.prefixes: dict[str, str] = prefixes_for(iris, with_id=True)
         # longest namespace first, so `id/meeting/` wins over `id/`
         self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
         self.used: set[str] = set()

@@ -5,6 +5,7 @@ Kept free of rdflib imports so that the query path (which must not import rdflib
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 IP5 = "https://w3id.org/ip5graph/ontology#"
@@ -29,6 +30,9 @@ PREFIXES: dict[str, str] = {
     "qb": "http://purl.org/linked-data/cube#",
 }
 
+# a data kind that can be a prefix name for every strict Turtle parser
+_PREFIX_OK = re.compile(r"^[a-z][a-z0-9-]*$")
+
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 DCTERMS_SOURCE = PREFIXES["dcterms"] + "source"
@@ -39,14 +43,15 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def prefixes_for(iris: Iterable[str]) -> dict[str, str]:
-    """The project prefixes plus one per data kind (office:, meeting:) that the IRIs use."""
-    out = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+def prefixes_for(iris: Iterable[str], *, with_id: bool = False) -> dict[str, str]:
+    """The project prefixes (`id:` only when asked) plus one per data kind (office:, meeting:) that
+    the IRIs use: the one prefix logic of the exports, query results and canonical Turtle."""
+    out = {p: ns for p, ns in PREFIXES.items() if with_id or p != "id"}
     kinds = set()
     for iri in iris:
         if iri.startswith(ID) and "/" in iri[len(ID) :]:
             kinds.add(iri[len(ID) :].split("/", 1)[0])
     for kind in sorted(kinds):
-        if kind not in out:
+        if _PREFIX_OK.match(kind) and kind not in out:
             out[kind] = f"{ID}{kind}/"
     return out

@@ -7,7 +7,9 @@ What it writes (all links relative, nothing fetched from the network):
   id/KIND/SLUG.html    one page per labelled entity (path mirrors the IRI), with .ttl and .jsonld beside it
   queries/NAME.html    every named query: its answer as a readable table, for every value of its parameter
   downloads/           the graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG, GraphML, GEXF, CSV
-  assets/              vis-network, the site's CSS and scripts, the search index
+  query.html           the SPARQL workbench: any query answered in the browser (web/workbench.py)
+  assets/              vis-network, the site's CSS and scripts, the search index, the workbench's Oxigraph
+                       (wasm), scripts and data
 
 Atomic: built in a temporary folder beside the target, which then replaces the target in two
 renames; a failure leaves the previous site as it was. Deterministic: same data, same bytes.
@@ -113,9 +115,8 @@ class Builder:
         triples = self.kg.triples()
         self.sd = sd = SiteData(triples, g)
         self.report.entity_pages = dict(sd.pages)
-        engine = self.kg.engine
-        queries = self.run_queries(engine)
-        self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 7
+        queries = self.run_queries(self.kg.engine)
+        self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 8
         sd.depth = self.depth
         self.write(self.marker, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         assets = {name: templating.asset(name) for name in ASSETS}
@@ -131,6 +132,7 @@ class Builder:
         self.overview()
         self.timeline()
         self.statistics()
+        self.workbench(triples, g)
         ask_link = workbench_ask_link()
         for iri in sd.entities:
             ask = ask_link(iri, paths.root_of(sd.pages[iri])) if ask_link else ""
@@ -138,10 +140,20 @@ class Builder:
                 self.write(rel, data)
             self.tick(sd.pages[iri])
         for run in queries:
-            self.query_page(engine, run)
+            self.query_page(self.kg.engine, run)
         self.index(queries, downloads)
         self.report.files.sort()
         return self.report
+
+    def workbench(self, triples: list[Any], g: Any) -> None:
+        """query.html and its assets (one self-contained query.html when inline)."""
+        from ip5graph.web import workbench
+
+        nav = render.nav_html(templating.NAV)
+        vis_src = None if self.inline else VIS_ASSET
+        for rel, text in workbench.site_files(triples, g, self.sd.pages, nav=nav, vis_src=vis_src).items():
+            self.write(rel, text)
+        self.tick(workbench.PAGE)
 
     def run_queries(self, engine: Any) -> list[QueryRun]:
         from ip5graph.query import catalogue, parameters
@@ -165,7 +177,7 @@ class Builder:
             self.write(f"downloads/{name}", data)
             made.append((f"downloads/{name}", format_label(fmt), size(len(data))))
             self.tick(name)
-        for fmt in graph_export.GRAPH_FORMATS:
+        for fmt in graph_export.NETWORK_FORMATS:
             for name, data in graph_export.export_graph(self.sd.g, fmt, positions).items():
                 self.write(f"downloads/{name}", data)
                 made.append((f"downloads/{name}", format_label(fmt, name), size(len(data))))
