@@ -41,6 +41,7 @@ PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "qb": "http://purl.org/linked-data/cube#",
 }
 # One prefix per IRI kind, so that data IRIs can be written as prefixed names in Turtle.
 KINDS = (
@@ -63,6 +64,10 @@ KINDS = (
     "inference",
     "name-change",
     "share",
+    "observation",
+    "dataset",
+    "period",
+    "unit",
     "role",
     "format",
     "kind",
@@ -81,9 +86,15 @@ FILES = (
     "participations-other-meetings",
     "people",
     "places",
+    "sources-addendum",
     "sources-encyclopedic",
     "sources-official",
     "sources-secondary",
+    "statistics-cnipa-jpo",
+    "statistics-conflicts",
+    "statistics-epo-kipo-uspto",
+    "statistics-ip5",
+    "statistics-world",
     "tenures",
 )
 SOURCE_FILE = {"off": "sources-official", "2nd": "sources-secondary", "wiki": "sources-encyclopedic"}
@@ -704,6 +715,27 @@ class Generator:
         self.w.node("tenures", iri, pairs)
         return end
 
+    def observation(
+        self, file: str, iri: str, area: str, year: int, measure: str, value: int, unit: str, what: str, src: str
+    ) -> None:
+        """One figure of the statistics cube (ontology/statistics.ttl), like graph_data/statistics-*.ttl."""
+        self.w.node(
+            file,
+            iri,
+            [
+                ("a", "qb:Observation"),
+                ("rdfs:label", lit(f"{what}, {year}: {value}")),
+                ("qb:dataSet", e("dataset", "ip5-statistics")),
+                ("qb:measureType", f"ip5:{measure}"),
+                (f"ip5:{measure}", typed(value, "integer")),
+                ("ip5:refArea", area),
+                ("ip5:refPeriod", e("period", str(year))),
+                ("ip5:unitMeasure", e("unit", unit)),
+                ("ip5:precision", typed(1, "integer")),
+                ("dcterms:source", src),
+            ],
+        )
+
     # -- a forum ------------------------------------------------------------------------------
     def forum(self, f: int) -> bool:
         """Write forum f; returns False when the target was reached part-way."""
@@ -750,21 +782,28 @@ class Generator:
                     ("dcterms:source", srcs[3]),
                 ],
             )
-        share_date = 2010 + f % 15
-        w.node(
+        share_date = 2011 + f % 14  # a year of the periods scheme (ontology/statistics.ttl)
+        self.observation(
             "application-shares",
             e("share", f"{sx}applications-{share_date}"),
-            [
-                ("a", "ip5:ApplicationShare"),
-                ("rdfs:label", lit(f"{tag} share of worldwide applications, {share_date}")),
-                ("ip5:subject", forum),
-                ("ip5:sharePercent", typed(f"{70 + f % 25}.0", "decimal")),
-                ("ip5:qualifier", plain("about")),
-                ("ip5:measure", plain("patent applications")),
-                ("ip5:date", typed(share_date, "gYear")),
-                ("rdfs:comment", lit(f"Synthetic share statement for {tag}.")),
-                ("dcterms:source", srcs[4]),
-            ],
+            forum,
+            share_date,
+            "shareOfWorldApplications",
+            70 + f % 25,
+            "percent",
+            f"{tag} share of worldwide applications",
+            srcs[4],
+        )
+        self.observation(
+            "statistics-ip5",
+            e("observation", f"{sx}ip5-applications-{share_date}"),
+            forum,
+            share_date,
+            "patentApplications",
+            2_000_000 + f * 1000,
+            "applications",
+            f"{tag} patent applications",
+            srcs[5],
         )
 
         # Offices, with their heads, deputies and staff.
@@ -793,6 +832,17 @@ class Generator:
                 *[("dcterms:source", x) for x in rng.sample(srcs, 2)],
             ]
             w.node("organizations", iri, pairs)
+            self.observation(
+                "statistics-cnipa-jpo" if i in (0, 3) else "statistics-epo-kipo-uspto",
+                e("observation", f"{slug}-applications-2019"),
+                iri,
+                2019,
+                "patentApplications",
+                100_000 + (f * 7919 + i * 104_729) % 1_500_000,
+                "applications",
+                f"{abbr} patent applications",
+                srcs[6],
+            )
             fixed = {SEED_DATE: SEED_HEADS[slug]} if ip5 and slug in SEED_HEADS else None
             office = Office(
                 iri,

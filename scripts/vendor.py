@@ -103,7 +103,7 @@ def check(packages: list[dict], vendor: Path) -> list[str]:
                 rel = path.relative_to(folder).as_posix()
                 if path.is_file() and rel not in want:
                     problems.append(f"{pkg['name']}: {rel} is not in the manifest")
-    names = {p["name"] for p in packages}
+    names = {p["name"].split("/")[0] for p in packages}  # a scoped package lives in vendor/@scope/name/
     for path in sorted(vendor.iterdir()) if vendor.is_dir() else []:
         if path.is_dir() and path.name not in names and path.name != "__pycache__":
             problems.append(f"{path.name}/: a folder the manifest does not list")
@@ -185,12 +185,13 @@ def fetch(pkg: dict, vendor: Path, update: bool) -> dict:
             entry["licence_texts"][name]["sha256"] = sha256(data)
             out[name] = data
     folder = vendor / pkg["name"]
-    staging = vendor / f".{pkg['name']}.new"
+    staging = vendor / f".{pkg['name'].replace('/', '__')}.new"
     shutil.rmtree(staging, ignore_errors=True)
     for rel, data in out.items():
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_bytes(data)
     shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
     staging.rename(folder)
     return entry
 

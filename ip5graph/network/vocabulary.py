@@ -19,6 +19,7 @@ OWL = PREFIXES["owl"]
 SKOS = PREFIXES["skos"]
 FOAF = PREFIXES["foaf"]
 SH = PREFIXES["sh"]
+QB = PREFIXES["qb"]
 
 TYPE = RDF_TYPE
 LABEL = RDFS_LABEL
@@ -53,6 +54,11 @@ META_CLASSES = {
     SKOS + "ConceptScheme",
     SH + "NodeShape",
     SH + "PropertyShape",
+    # the statistics cube: its figures are shown on the statistics page, not as graph nodes
+    QB + "Observation",
+    QB + "DataSet",
+    QB + "DataStructureDefinition",
+    QB + "ComponentSpecification",
 }
 META_NAMESPACES = (OWL, RDFS, RDF, SH, PREFIXES["xsd"])
 
@@ -84,8 +90,9 @@ CLASS_ORDER = [
 CLASS_RANK = {c: i for i, c in enumerate(CLASS_ORDER)}
 
 VOCAB_KINDS = {"role", "format", "kind", "tier", "scheme", "rank"}
+STATISTICS_KINDS = {"observation", "share", "dataset", "structure", "component", "period", "unit", "area"}
 # IRIs of these kinds are never entities, even when a partial graph does not type them
-NOT_ENTITY_KINDS = VOCAB_KINDS | {"source", "statement", "observation", "tenure", "participation"}
+NOT_ENTITY_KINDS = VOCAB_KINDS | {"source", "statement", "tenure", "participation"} | STATISTICS_KINDS
 
 DATE_PROPERTIES = (
     "startDate",

@@ -27,6 +27,7 @@ PREFIXES: dict[str, str] = {
     "shape": "https://w3id.org/ip5graph/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "qb": "http://purl.org/linked-data/cube#",
 }
 
 # a data kind that can be a prefix name for every strict Turtle parser

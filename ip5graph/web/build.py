@@ -119,7 +119,7 @@ class Builder:
         self.sd = sd = SiteData(triples, g)
         self.report.entity_pages = dict(sd.pages)
         queries = self.run_queries(self.kg.engine)
-        self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 7
+        self.total = len(sd.entities) + len(queries) + len(RDF_NAMES) + 8
         sd.depth = self.depth
         self.write(self.marker, "built by ip5graph build; this folder is replaced as a whole on the next build\n")
         assets = {name: templating.asset(name) for name in ASSETS}
@@ -134,6 +134,7 @@ class Builder:
         downloads = self.downloads(triples, positions)
         self.overview()
         self.timeline()
+        self.statistics()
         self.workbench(triples, g)
         self.ontology_page(triples)
         ask_link = workbench_ask_link()
@@ -269,6 +270,31 @@ class Builder:
                 graph=graph,
             ),
         )
+        self.tick(rel)
+
+    def statistics(self) -> None:
+        """statistics.html: the cube's charts and tables (web/charts.py), and the offices as a graph."""
+        from markupsafe import Markup
+
+        from ip5graph.web import charts
+
+        rel = "statistics.html"
+        for name in charts.ASSETS:  # loaded by the page's own script tags, in inline mode too
+            self.write(name, charts.asset(name))
+        sub = navigation.induced(self.sd.g, charts.statistics_units(self.sd.g))
+        graph = graph_context(self.sd, sub, rel, heading="The offices the figures are about", seed=self.seed)
+        page = templating.render(
+            "page.html.j2",
+            inline=self.sd.inline,
+            title="Statistics",
+            root="",
+            heading="Statistics: patent filings, grants and shares of the world",
+            lead="",
+            body=Markup(charts.statistics_extra(self.kg)),
+            tables=[],
+            graph=graph,
+        )
+        self.write(rel, page)
         self.tick(rel)
 
     def query_page(self, engine: Any, run: QueryRun) -> None:

@@ -18,6 +18,7 @@ NAV = [
     ("index.html", "Home"),
     ("overview.html", "Overview"),
     ("timeline.html", "Timeline"),
+    ("statistics.html", "Statistics"),
     ("index.html#queries", "Queries"),
     ("index.html#entities", "All entities"),
     ("index.html#downloads", "Downloads"),
