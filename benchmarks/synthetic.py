@@ -11,9 +11,12 @@ associations, working groups, heads meetings heads-2007 ... heads-2025, the seed
 people), so that the queries' default parameters hit; further forums are synthetic co-operations of
 five offices each with the same structure (heads, deputies and staff with tenures, heads,
 deputy heads, industry and working-group meetings with participations, initiatives and outcome
-documents, sources with tiers, conflicts with competing claims, inferred ordinals), and the graph
-grows in breadth: per-node degree stays the same at every size. Forum 0 is always whole, so the
-smallest graph has about 8,300 triples; above that the size lands within about 1% of the target.
+documents, sources with tiers, inferred ordinals, conflicts between ranked statements), and the
+graph grows in breadth: per-node degree stays the same at every size. Every fact triple has its
+ip5:Statement (ontology/STATEMENTS.md) in statements-<file>.ttl, stated in a source of its node.
+Forum 0 is always whole, so the smallest graph has about 43,000 triples; above that forums stop
+unit by unit (a meeting, a year's outcomes) before the target and source records fill the last few
+hundred triples, so the size lands within 7 triples of the target.
 
 Written with plain string formatting (no rdflib) so that a million triples take about 2 seconds.
 `--format nt` writes N-Triples, still named *.ttl (N-Triples is Turtle), so `--data DIR` reads it.
@@ -659,6 +662,7 @@ class Generator:
         self.wipo_dgs: Line | None = None
         self.wipo_deputies: Line | None = None
         self.anchors: dict[str, str] = {}
+        self.cost: dict[str, int] = {}
 
     # -- shared nodes -------------------------------------------------------------------------
     def sources(self, forum: int, n: int) -> list[str]:
@@ -797,6 +801,7 @@ class Generator:
         """Write forum f; returns False when the target was reached part-way."""
         rng, w = self.rng, self.w
         ip5 = f == 0
+        start = w.count
         srcs = self.sources(f, 24)
         w.src = srcs[0]
         tag = "IP5" if ip5 else f"Forum {f}"
@@ -1018,10 +1023,9 @@ class Generator:
         deputy_no = 8
         industry_no = 0
         initiatives: list[str] = []
-        year_cost = 400
+        self.spent("forum", start)
         for k, year in enumerate(HEADS_YEARS, 1):
-            # Stop where the size is nearest the target (forum 0, IP5 itself, is always whole).
-            if not ip5 and w.count + year_cost // 2 >= self.target:
+            if self.full(ip5, f"heads{k == 1}"):
                 return False
             before = w.count
             host = offices[(k + 1) % 5]  # the 14th (2021) hosted by the JPO
@@ -1051,12 +1055,20 @@ class Generator:
                     srcs,
                     f"Counted from the meetings before and after the {ordinal(k)} one.",
                 )
+            self.spent(f"heads{k == 1}", before)
             if year in INDUSTRY_YEARS or (not ip5 and year % 2 == 0):
+                if self.full(ip5, f"industry{industry_no == 0}"):
+                    return False
+                before = w.count
                 industry_no += 1
                 self.industry_meeting(
                     f"{sx}heads-industry-{year}", tag, industry_no, when, host, offices, associations, heads, srcs, prev
                 )
+                self.spent(f"industry{industry_no == 1}", before)
             if year in DEPUTY_YEARS or (not ip5 and year >= 2012):
+                if self.full(ip5, f"deputy{deputy_no == 8}"):
+                    return False
+                before = w.count
                 deputy_no += 1
                 self.deputy_meeting(
                     f"{sx}deputy-heads-{year}",
@@ -1069,20 +1081,36 @@ class Generator:
                     srcs,
                     prev,
                 )
+                self.spent(f"deputy{deputy_no == 9}", before)
             for g in range(3):
+                if self.full(ip5, "wg"):
+                    return False
+                before = w.count
                 self.wg_meeting(f"{sx}wg{g + 1}-{year}", tag, g, date(year, 3 + g, 10 + g), offices, srcs)
+                self.spent("wg", before)
+            if self.full(ip5, "outcomes"):
+                return False
+            before = w.count
             initiatives += self.outcomes(sx, tag, year, k, heads, host, offices, srcs, initiatives)
+            self.spent("outcomes", before)
             if year in (2013, 2020):
                 self.conflict(sx, tag, mslug, heads, when, srcs)
             if ip5 and year == 2021:
                 self.anchors.update(meeting=heads, office=host.iri, date=when.isoformat())
-            year_cost = w.count - before
         lines = [o.heads for o in offices] + [o.deputies for o in offices]
         if ip5 and self.wipo_dgs and self.wipo_deputies:
             lines += [self.wipo_dgs, self.wipo_deputies]
         for line in lines:  # a whole forum has its heads up to now, the last one still in post
             line.cover(TENURE_SPAN[1])
-        return w.count + 400 < self.target
+        return not self.full(False, "forum")
+
+    def spent(self, unit: str, before: int) -> None:
+        """Record what one unit (a forum's fixed part, a meeting, a year's outcomes) cost, for full()."""
+        self.cost[unit] = self.w.count - before
+
+    def full(self, ip5: bool, unit: str) -> bool:
+        """Whether one more unit would overshoot the target (forum 0, IP5 itself, is always whole)."""
+        return not ip5 and self.w.count + self.cost.get(unit, 400) > self.target
 
     def meeting(
         self,
@@ -1442,6 +1470,8 @@ class Generator:
         f = 0
         while self.forum(f):
             f += 1
+        while self.w.count + 7 <= self.target:  # the last few hundred triples: source records, 7 each
+            self.sources(f, 1)
         return self.w
 
 
