@@ -11,9 +11,12 @@ associations, working groups, heads meetings heads-2007 ... heads-2025, the seed
 people), so that the queries' default parameters hit; further forums are synthetic co-operations of
 five offices each with the same structure (heads, deputies and staff with tenures, heads,
 deputy heads, industry and working-group meetings with participations, initiatives and outcome
-documents, sources with tiers, conflicts with competing claims, inferred ordinals), and the graph
-grows in breadth: per-node degree stays the same at every size. Forum 0 is always whole, so the
-smallest graph has about 8,300 triples; above that the size lands within about 1% of the target.
+documents, sources with tiers, inferred ordinals, conflicts between ranked statements), and the
+graph grows in breadth: per-node degree stays the same at every size. Every fact triple has its
+ip5:Statement (ontology/STATEMENTS.md) in statements-<file>.ttl, stated in a source of its node.
+Forum 0 is always whole, so the smallest graph has about 43,000 triples; above that forums stop
+unit by unit (a meeting, a year's outcomes) before the target and source records fill the last few
+hundred triples, so the size lands within 7 triples of the target.
 
 Written with plain string formatting (no rdflib) so that a million triples take about 2 seconds.
 `--format nt` writes N-Triples, still named *.ttl (N-Triples is Turtle), so `--data DIR` reads it.
@@ -59,9 +62,9 @@ KINDS = (
     "document",
     "aim",
     "source",
-    "claim",
+    "statement",
     "conflict",
-    "inference",
+    "org-name",
     "name-change",
     "share",
     "observation",
@@ -72,6 +75,7 @@ KINDS = (
     "format",
     "kind",
     "tier",
+    "rank",
 )
 for _k in KINDS:
     PREFIXES[_k] = f"{ID}{_k}/"
@@ -79,8 +83,11 @@ for _k in KINDS:
 # The file split of graph_data/ (by subject), so that a synthetic directory looks like the real one.
 FILES = (
     "application-shares",
+    "heads-addendum",
     "initiatives",
     "meetings",
+    "meetings-addendum",
+    "names",
     "organizations",
     "participations-heads-meetings",
     "participations-other-meetings",
@@ -95,8 +102,30 @@ FILES = (
     "statistics-epo-kipo-uspto",
     "statistics-ip5",
     "statistics-world",
+    "tenure-lines",
     "tenures",
+    "working-groups",
 )
+# Fact files whose triples get one ip5:Statement each (ontology/STATEMENTS.md), and where those go:
+# statements-X.ttl, or -1/-2 alternately where graph_data/ splits a big statements file in two.
+STATEMENT_FILES = {
+    "application-shares": ("statements-application-shares",),
+    "heads-addendum": ("statements-heads-addendum",),
+    "initiatives": ("statements-initiatives",),
+    "meetings": ("statements-meetings",),
+    "meetings-addendum": ("statements-meetings-addendum",),
+    "names": ("statements-names",),
+    "organizations": ("statements-organizations",),
+    "participations-heads-meetings": ("statements-participations-heads-meetings",),
+    "participations-other-meetings": ("statements-participations-other-meetings",),
+    "people": ("statements-people",),
+    "places": ("statements-places",),
+    "tenure-lines": ("statements-tenure-lines-1", "statements-tenure-lines-2"),
+    "tenures": ("statements-tenures",),
+    "working-groups": ("statements-working-groups-1", "statements-working-groups-2"),
+}
+FILES = tuple(sorted(FILES + tuple(f for fs in STATEMENT_FILES.values() for f in fs)))
+NOT_FACTS = frozenset(("a", "rdfs:label", "rdfs:comment", "dcterms:source"))
 SOURCE_FILE = {"off": "sources-official", "2nd": "sources-secondary", "wiki": "sources-encyclopedic"}
 
 # The IP5 heads meetings of the brief: year -> ordinal (no meeting in 2009).
@@ -465,10 +494,40 @@ class Writer:
     def __init__(self) -> None:
         self.blocks: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {f: [] for f in FILES}
         self.count = 0
+        self.seq = 0
+        self.src = ""  # the source of blocks that carry none (a forum's first source)
+        self.statements: dict[tuple[str, str, str], tuple[str, list[tuple[str, str]]]] = {}
 
-    def node(self, file: str, subject: str, pairs: list[tuple[str, str]]) -> None:
+    def node(self, file: str, subject: str, pairs: list[tuple[str, str]], facts: bool = True) -> None:
+        """Add a subject block; in a fact file, with one statement per fact triple, stated in its first source."""
         self.blocks[file].append((subject, pairs))
         self.count += len(pairs)
+        targets = STATEMENT_FILES.get(file)
+        if not targets or not facts or file == "application-shares":
+            return
+        src = next((o for p, o in pairs if p == "dcterms:source"), self.src)
+        tail = (
+            subject.rsplit("/", 1)[-1].rstrip(">").replace(":", "-") if subject[0] == "<" else subject.replace(":", "-")
+        )
+        out = self.blocks[targets[len(self.blocks[file]) % len(targets)]]
+        for p, o in pairs:
+            if p in NOT_FACTS:
+                continue
+            self.seq += 1
+            iri = e("statement", f"{tail}-{p.split(':', 1)[1].lower()}-{self.seq}")
+            st = [
+                ("a", "ip5:Statement"),
+                ("rdfs:label", lit(f"Synthetic statement: {p} of {subject}")),
+                ("ip5:statementSubject", subject),
+                ("ip5:statementProperty", p),
+                ("ip5:statementValue", o),
+                ("ip5:statedIn", src),
+                ("ip5:rank", "rank:normal"),
+                ("ip5:inferred", FALSE),
+            ]
+            out.append((iri, st))
+            self.count += len(st)
+            self.statements[subject, p, o] = (iri, st)
 
     def turtle(self, file: str) -> str:
         head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
@@ -603,6 +662,7 @@ class Generator:
         self.wipo_dgs: Line | None = None
         self.wipo_deputies: Line | None = None
         self.anchors: dict[str, str] = {}
+        self.cost: dict[str, int] = {}
 
     # -- shared nodes -------------------------------------------------------------------------
     def sources(self, forum: int, n: int) -> list[str]:
@@ -741,7 +801,9 @@ class Generator:
         """Write forum f; returns False when the target was reached part-way."""
         rng, w = self.rng, self.w
         ip5 = f == 0
+        start = w.count
         srcs = self.sources(f, 24)
+        w.src = srcs[0]
         tag = "IP5" if ip5 else f"Forum {f}"
         forum = e("forum", "ip5") if ip5 else e("forum", f"x{f}")
         industry = e("forum", "ip5-industry") if ip5 else e("forum", f"x{f}-industry")
@@ -772,7 +834,7 @@ class Generator:
         )
         for i, subject in enumerate(WG_SUBJECTS, 1):
             w.node(
-                "organizations",
+                "working-groups",
                 e("working-group", f"{sx}wg{i}"),
                 [
                     ("a", "ip5:WorkingGroup"),
@@ -818,6 +880,7 @@ class Generator:
             lang = LANG_OF_REGION[region]
             city = CITIES[region][(f + i) % len(CITIES[region])]
             hq = self.place(city[0], city[1], city[2], region, srcs)
+            founded = typed(1880 + (f * 7 + i * 13) % 120, "gYear")
             pairs = [("a", "ip5:PatentOffice"), ("rdfs:label", lit(label))]
             if lang:
                 pairs.append(("rdfs:label", lit(native or f"合成特許庁 {f}.{i + 1}", lang)))
@@ -826,12 +889,26 @@ class Generator:
                 ("ip5:region", lit(region)),
                 ("ip5:headquarters", hq),
                 ("org:memberOf", forum),
-                ("ip5:foundingDate", typed(1880 + (f * 7 + i * 13) % 120, "gYear")),
+                ("ip5:foundingDate", founded),
                 ("ip5:website", typed(f"https://example.org/office/{slug}", "anyURI")),
                 ("rdfs:comment", lit(f"Synthetic record of the patent office {abbr} of {tag}.")),
                 *[("dcterms:source", x) for x in rng.sample(srcs, 2)],
             ]
             w.node("organizations", iri, pairs)
+            w.node(
+                "names",
+                e("org-name", f"{slug}-{fold(abbr)}"),
+                [
+                    ("a", "ip5:OrganizationName"),
+                    ("rdfs:label", lit(f"{label}, {abbr}")),
+                    ("ip5:name", lit(label)),
+                    ("ip5:abbreviation", plain(abbr)),
+                    ("ip5:nameOf", iri),
+                    ("ip5:validFrom", founded),
+                    ("rdfs:comment", lit(f"Synthetic name record of {abbr}, in use since its founding.")),
+                    ("dcterms:source", srcs[0]),
+                ],
+            )
             self.observation(
                 "statistics-cnipa-jpo" if i in (0, 3) else "statistics-epo-kipo-uspto",
                 e("observation", f"{slug}-applications-2019"),
@@ -946,10 +1023,9 @@ class Generator:
         deputy_no = 8
         industry_no = 0
         initiatives: list[str] = []
-        year_cost = 400
+        self.spent("forum", start)
         for k, year in enumerate(HEADS_YEARS, 1):
-            # Stop where the size is nearest the target (forum 0, IP5 itself, is always whole).
-            if not ip5 and w.count + year_cost // 2 >= self.target:
+            if self.full(ip5, f"heads{k == 1}"):
                 return False
             before = w.count
             host = offices[(k + 1) % 5]  # the 14th (2021) hosted by the JPO
@@ -979,12 +1055,20 @@ class Generator:
                     srcs,
                     f"Counted from the meetings before and after the {ordinal(k)} one.",
                 )
+            self.spent(f"heads{k == 1}", before)
             if year in INDUSTRY_YEARS or (not ip5 and year % 2 == 0):
+                if self.full(ip5, f"industry{industry_no == 0}"):
+                    return False
+                before = w.count
                 industry_no += 1
                 self.industry_meeting(
                     f"{sx}heads-industry-{year}", tag, industry_no, when, host, offices, associations, heads, srcs, prev
                 )
+                self.spent(f"industry{industry_no == 1}", before)
             if year in DEPUTY_YEARS or (not ip5 and year >= 2012):
+                if self.full(ip5, f"deputy{deputy_no == 8}"):
+                    return False
+                before = w.count
                 deputy_no += 1
                 self.deputy_meeting(
                     f"{sx}deputy-heads-{year}",
@@ -997,20 +1081,36 @@ class Generator:
                     srcs,
                     prev,
                 )
+                self.spent(f"deputy{deputy_no == 9}", before)
             for g in range(3):
+                if self.full(ip5, "wg"):
+                    return False
+                before = w.count
                 self.wg_meeting(f"{sx}wg{g + 1}-{year}", tag, g, date(year, 3 + g, 10 + g), offices, srcs)
+                self.spent("wg", before)
+            if self.full(ip5, "outcomes"):
+                return False
+            before = w.count
             initiatives += self.outcomes(sx, tag, year, k, heads, host, offices, srcs, initiatives)
+            self.spent("outcomes", before)
             if year in (2013, 2020):
                 self.conflict(sx, tag, mslug, heads, when, srcs)
             if ip5 and year == 2021:
                 self.anchors.update(meeting=heads, office=host.iri, date=when.isoformat())
-            year_cost = w.count - before
         lines = [o.heads for o in offices] + [o.deputies for o in offices]
         if ip5 and self.wipo_dgs and self.wipo_deputies:
             lines += [self.wipo_dgs, self.wipo_deputies]
         for line in lines:  # a whole forum has its heads up to now, the last one still in post
             line.cover(TENURE_SPAN[1])
-        return w.count + 400 < self.target
+        return not self.full(False, "forum")
+
+    def spent(self, unit: str, before: int) -> None:
+        """Record what one unit (a forum's fixed part, a meeting, a year's outcomes) cost, for full()."""
+        self.cost[unit] = self.w.count - before
+
+    def full(self, ip5: bool, unit: str) -> bool:
+        """Whether one more unit would overshoot the target (forum 0, IP5 itself, is always whole)."""
+        return not ip5 and self.w.count + self.cost.get(unit, 400) > self.target
 
     def meeting(
         self,
@@ -1313,63 +1413,65 @@ class Generator:
         return made
 
     def inferred(self, slug: str, entity: str, aspect: str, value: str, srcs: list[str], why: str) -> None:
-        self.w.node(
-            "meetings",
-            e("inference", f"{slug}-{fold(aspect)}"),
-            [
-                ("a", "ip5:Claim"),
-                ("a", "ip5:InferredClaim"),
-                ("rdfs:label", lit(f"Inferred {aspect} of {slug}")),
-                ("ip5:aboutEntity", entity),
-                ("ip5:aspect", plain(aspect)),
-                ("ip5:claimedValue", value),
-                ("ip5:tier", "tier:inf"),
-                ("rdfs:comment", lit(f"Synthetic inference. {why}")),
-                ("dcterms:source", srcs[8]),
-                ("dcterms:source", srcs[9]),
-            ],
-        )
+        """Turn the statement of a fact into an inference: no stating source, two sources it rests on."""
+        iri, st = self.w.statements[entity, f"ip5:{aspect}", value]
+        st[5:] = [
+            ("ip5:inferredFrom", srcs[8]),
+            ("ip5:inferredFrom", srcs[9]),
+            ("ip5:rank", "rank:normal"),
+            ("ip5:inferred", TRUE),
+            ("rdfs:comment", lit(f"Synthetic inference. {why}")),
+        ]
+        self.w.count += 2
 
     def conflict(self, sx: str, tag: str, mslug: str, meeting: str, when: date, srcs: list[str]) -> None:
+        """Two dates of one meeting: the asserted one preferred, the other kept beside it (normal) or deprecated."""
         n = 2 if when.year == 2020 else 1
         cid = f"X{sx.rstrip('-').lstrip('x') or '0'}-C{n}"
         slug = fold(cid)
         a, b = srcs[10 + n], srcs[20 + n]
-        other = when + timedelta(days=2)
+        day = when + timedelta(days=2)
+        other = dlit(day)
+        chosen, st = self.w.statements[meeting, "ip5:startDate", dlit(when)]
+        st[5:7] = [("ip5:statedIn", a), ("ip5:rank", "rank:preferred")]
+        competing = e("statement", f"{slug}-start-date-2")
         self.w.node(
-            "meetings",
+            "meetings-addendum",
             e("conflict", slug),
             [
                 ("a", "ip5:Conflict"),
                 ("ip5:conflictId", plain(cid)),
                 ("rdfs:label", lit(f"{cid}: date of {mslug}")),
                 ("ip5:concerns", meeting),
-                ("ip5:hasClaim", e("claim", f"{slug}-1")),
-                ("ip5:hasClaim", e("claim", f"{slug}-2")),
+                ("ip5:hasStatement", chosen),
+                ("ip5:hasStatement", competing),
                 ("rdfs:comment", lit(f"Synthetic conflict: two sources of {tag} give different dates.")),
                 ("dcterms:source", a),
                 ("dcterms:source", b),
             ],
+            facts=False,
         )
-        for i, (d, src, pref) in enumerate(((when, a, TRUE), (other, b, FALSE)), 1):
-            self.w.node(
-                "meetings",
-                e("claim", f"{slug}-{i}"),
-                [
-                    ("a", "ip5:Claim"),
-                    ("rdfs:label", lit(f"{cid} claim {i}: {d.isoformat()}")),
-                    ("ip5:aboutEntity", meeting),
-                    ("ip5:aspect", plain("start date")),
-                    ("ip5:claimedValue", dlit(d)),
-                    ("ip5:preferred", pref),
-                    ("dcterms:source", src),
-                ],
-            )
+        self.w.node(
+            "statements-meetings",
+            competing,
+            [
+                ("a", "ip5:Statement"),
+                ("rdfs:label", lit(f"{cid}: {mslug} began on {day.isoformat()}")),
+                ("ip5:statementSubject", meeting),
+                ("ip5:statementProperty", "ip5:startDate"),
+                ("ip5:statementValue", other),
+                ("ip5:statedIn", b),
+                ("ip5:rank", "rank:normal" if n == 2 else "rank:deprecated"),
+                ("ip5:inferred", FALSE),
+            ],
+        )
 
     def run(self) -> Writer:
         f = 0
         while self.forum(f):
             f += 1
+        while self.w.count + 7 <= self.target:  # the last few hundred triples: source records, 7 each
+            self.sources(f, 1)
         return self.w
 
 
