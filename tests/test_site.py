@@ -19,14 +19,18 @@ from ip5graph.web import build, paths, site
 from ip5graph.web.values import format_date
 
 XSS = "<img src=x onerror=alert(1)>"
+# Records about other entities have no page of their own: tenures and participations (on their holder's and
+# meeting's pages), statements (ip5:Statement, which replaced ip5:Claim/InferredClaim: on their subject's page)
+# and Data Cube observations (on the statistics page).
 LABELLED = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX ip5: <https://w3id.org/ip5graph/ontology#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
 SELECT DISTINCT ?s WHERE {
   { ?s rdfs:label ?l } UNION { ?s skos:prefLabel ?l }
   FILTER(STRSTARTS(STR(?s), "https://w3id.org/ip5graph/id/"))
-  FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (ip5:Tenure, ip5:Participation, ip5:Claim, ip5:InferredClaim)) }
+  FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (ip5:Tenure, ip5:Participation, ip5:Statement, qb:Observation)) }
 } ORDER BY ?s
 """
 
@@ -158,8 +162,11 @@ def test_office_heads_and_person_posts(built):
 def test_conflicts_side_by_side_and_source_pages(built):
     meeting = read(built, "id/meeting/heads-2020.html")
     claims = meeting.split('id="h-where-the-sources-disagree"')[1].split("</table>")[0]
-    assert "21 July 2020" in claims and "22 July 2020" in claims
-    assert claims.index("preferred") < claims.index("not preferred")
+    # each competing value in its own row with its own rank (statements rank preferred/deprecated, where the
+    # removed ip5:Claim said preferred true/false) and its own source
+    rows = {date: row for row in claims.split("<tr>")[2:] for date in ("21 July 2020", "22 July 2020") if date in row}
+    assert "<td>preferred</td>" in rows["21 July 2020"] and "S40" in rows["21 July 2020"]
+    assert "<td>deprecated</td>" in rows["22 July 2020"] and "S00b" in rows["22 July 2020"]
     source = read(built, "id/source/s61.html")
     cited = source.split('id="h-cited-by"')[1].split("</table>")[0]
     assert "Kasutani Toshihide" in cited and "#tenure-jpo-kasutani-toshihide" in cited

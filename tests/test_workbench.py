@@ -425,13 +425,31 @@ def test_dates_draw_a_timeline(page):
 
 @browser_only
 def test_a_bad_parameter_gets_the_clis_message(page):
+    """An IRI parameter also takes a name (as the CLI's `-p person="Kasutani Toshihide"`): a name that is
+    no entity, a misspelt one (the "did you mean" list) and an ambiguous one read as the CLI says them."""
+    page.page.click("#queries li[data-name='03-meeting-participants'] button")
+    said = {}
+    for value in ("not an iri", "heads-2O21", "heads meeting"):
+        runs = page.page.evaluate("ip5wb.runs")
+        page.page.fill("#params input[data-param=meeting]", value)
+        page.page.click("#run")
+        wait_js(page.page, f"ip5wb.runs > {runs}")
+        message = cli("03-meeting-participants", "-p", f"meeting={value}").stderr.strip()
+        assert message.startswith("ip5graph: error: ") and page.error() == message.removeprefix("ip5graph: error: ")
+        said[value] = page.error()
+    assert "did you mean: meeting/heads-2021 (" in said["heads-2O21"] and "is ambiguous" in said["heads meeting"]
+
+
+@browser_only
+def test_a_parameter_given_by_name_binds_the_entity_the_cli_finds(page):
     page.page.click("#queries li[data-name='03-meeting-participants'] button")
     runs = page.page.evaluate("ip5wb.runs")
-    page.page.fill("#params input[data-param=meeting]", "not an iri")
+    page.page.fill("#params input[data-param=meeting]", "14th heads meeting")
     page.page.click("#run")
     wait_js(page.page, f"ip5wb.runs > {runs}")
-    message = cli("03-meeting-participants", "-p", "meeting=not an iri").stderr.strip()
-    assert message.startswith("ip5graph: error: ") and page.error() == message.removeprefix("ip5graph: error: ")
+    assert page.error() == ""
+    want = json.loads(cli("03-meeting-participants", "-p", "meeting=14th heads meeting", "--format", "json").stdout)
+    assert want["results"]["bindings"] and rows_of(page.raw_json(), True) == rows_of(want, True)
 
 
 @browser_only

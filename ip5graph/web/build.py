@@ -279,8 +279,9 @@ class Builder:
         from ip5graph.web import charts
 
         rel = "statistics.html"
-        for name in charts.ASSETS:  # loaded by the page's own script tags, in inline mode too
-            self.write(name, charts.asset(name))
+        if not self.inline:  # an inline build puts them into the page itself
+            for name in charts.ASSETS:
+                self.write(name, charts.asset(name))
         sub = navigation.induced(self.sd.g, charts.statistics_units(self.sd.g))
         graph = graph_context(self.sd, sub, rel, heading="The offices the figures are about", seed=self.seed)
         page = templating.render(
@@ -290,7 +291,7 @@ class Builder:
             root="",
             heading="Statistics: patent filings, grants and shares of the world",
             lead="",
-            body=Markup(charts.statistics_extra(self.kg)),
+            body=Markup(charts.statistics_extra(self.kg, inline=self.inline)),
             tables=[],
             graph=graph,
         )

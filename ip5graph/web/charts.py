@@ -26,6 +26,7 @@ from typing import Any
 
 from ip5graph.rdf.namespaces import ID, IP5
 from ip5graph.web.pages import json_for_html
+from ip5graph.web.templating import inline_assets
 
 VENDOR = Path(__file__).with_name("vendor")
 TEMPLATES = Path(__file__).with_name("templates")
@@ -302,8 +303,9 @@ def statistics_units(g: Any) -> list[str]:
     return sorted(v for v in g if g.nodes[v].get("kind") == "office" or g.nodes[v].get("slug") == "forum/ip5")
 
 
-def statistics_extra(kg: Any) -> str:
-    """The page body below the graph: the charts, their tables, the data island and the scripts."""
+def statistics_extra(kg: Any, *, inline: bool = False) -> str:
+    """The page body below the graph: the charts, their tables, the data island and the scripts (d3 and
+    Plot linked from assets/, or put into the page when `inline`, so an inline build writes no assets/)."""
     charts = statistics_data(kg)
     blocks = [
         STYLE,
@@ -322,6 +324,10 @@ def statistics_extra(kg: Any) -> str:
             f'<div class="table-wrap">{_table(c)}</div></section>'
         )
     blocks.append(f'<script type="application/json" id="ip5-statistics">{json_for_html(charts)}</script>')
-    blocks.extend(f'<script src="{rel}"></script>' for rel in ASSETS)
+    if inline:
+        safe = inline_assets({rel: asset(rel).decode("utf-8") for rel in ASSETS})
+        blocks.extend(f"<script>\n{safe[rel]}\n</script>" for rel in ASSETS)
+    else:
+        blocks.extend(f'<script src="{rel}"></script>' for rel in ASSETS)
     blocks.append("<script>\n" + _script() + "\n</script>")
     return "\n".join(blocks)

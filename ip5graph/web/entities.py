@@ -25,7 +25,7 @@ COMMENT = PREFIXES["rdfs"] + "comment"
 DEFINITION = SKOS + "definition"
 
 # Kinds of IRI that are records about other entities (statements): shown on their subject's page.
-RECORD_KINDS = frozenset({"tenure", "participation", "claim", "inference", "statement", "observation"})
+RECORD_KINDS = frozenset({"tenure", "participation", "claim", "inference", "statement", "observation", "share"})
 STATED_IN = IP5 + "statedIn"
 INFERRED_FROM = IP5 + "inferredFrom"
 STATEMENT_PARTS = (

@@ -24,6 +24,8 @@ from typing import Any
 
 import networkx as nx
 
+from ip5graph.network import navigation
+
 WEB = Path(__file__).resolve().parent
 TEMPLATES = WEB / "templates"
 OXIGRAPH_DIR = WEB / "vendor" / "oxigraph"
@@ -104,6 +106,8 @@ def network_data(g: nx.MultiDiGraph, class_styles: Mapping[str, tuple[str, str]]
             for c in classes
         ],
         "nodes": [[v, g.nodes[v].get("label") or v, cindex[g.nodes[v].get("cls", "")]] for v in order],
+        # per node, its slug and every label and alternative label: an IRI parameter also takes a name
+        "names": [[g.nodes[v].get("slug", ""), navigation.all_labels(g.nodes[v])] for v in order],
         "edges": edges,
     }
 

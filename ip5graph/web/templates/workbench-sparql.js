@@ -220,8 +220,105 @@
     return d <= days[mo - 1];
   }
 
+  // ---- names: an IRI parameter also takes a name, found as the CLI finds it (navigation.find)
+
+  var FILLER = { ip5: 1, of: 1, office: 1, the: 1, and: 1 };
+
+  function words(text, keepBrackets) {
+    text = text.toLowerCase();
+    if (!keepBrackets) { text = text.replace(/\(.*?\)/g, " "); }
+    var out = {};
+    (text.match(/[\p{L}\p{N}]+/gu) || []).forEach(function (w) { if (!FILLER[w]) { out[w] = 1; } });
+    return out;
+  }
+
+  /* difflib.SequenceMatcher(None, a, b).ratio() for short strings (no junk, no autojunk). */
+  function ratio(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var matched = 0, queue = [[0, a.length, 0, b.length]];
+    while (queue.length) {
+      var q = queue.pop(), besti = q[0], bestj = q[2], size = 0, j2len = {};
+      for (var i = q[0]; i < q[1]; i++) {
+        var next = {};
+        for (var j = q[2]; j < q[3]; j++) {
+          if (a[i] === b[j]) {
+            var k = (j2len[j - 1] || 0) + 1;
+            next[j] = k;
+            if (k > size) { besti = i - k + 1; bestj = j - k + 1; size = k; }
+          }
+        }
+        j2len = next;
+      }
+      if (size) {
+        matched += size;
+        if (q[0] < besti && q[2] < bestj) { queue.push([q[0], besti, q[2], bestj]); }
+        if (besti + size < q[1] && bestj + size < q[3]) { queue.push([besti + size, q[1], bestj + size, q[3]]); }
+      }
+    }
+    return a.length + b.length ? 2 * matched / (a.length + b.length) : 1;
+  }
+
+  /* The IRI of the node `value` names in net (workbench.network_data), or a SparqlError with the CLI's words. */
+  function findEntity(value, net) {
+    var nodes = net.nodes, names = net.names, text = value.trim(), folded = text.toLowerCase(), i;
+    function slug(n) { return names[n][0]; }
+    function labels(n) { return names[n][1]; }
+    function pick(list) { return list.length === 1 ? nodes[list[0]][0] : null; }
+    function fail(msg) { throw new SparqlError(msg + " (give a slug such as office/jpo, or a label)", 0, 0, "param"); }
+    function shown(list) {
+      return list.slice(0, 8).map(function (n) { return slug(n) + " (" + nodes[n][1] + ")"; }).join(", ");
+    }
+    var all = nodes.map(function (_, n) { return n; });
+    for (i = 0; i < nodes.length; i++) { if (nodes[i][0] === value || nodes[i][0] === text) { return nodes[i][0]; } }
+    var found = pick(all.filter(function (n) { return slug(n) === text; }));
+    var bySlug = all.filter(function (n) { return slug(n).split("/").pop() === folded; });
+    var byLabel = all.filter(function (n) {
+      return labels(n).some(function (l) { return l.toLowerCase() === folded; });
+    });
+    found = found || pick(bySlug) || pick(byLabel);
+    if (found) { return found; }
+    var candidates = bySlug.concat(byLabel.filter(function (n) { return bySlug.indexOf(n) < 0; }));
+    candidates.sort(function (x, y) { return x - y; });
+    if (!candidates.length) {
+      var wanted = Object.keys(words(folded)), scored = {};
+      if (wanted.length) {
+        all.forEach(function (n) {
+          labels(n).forEach(function (l) {
+            var have = words(l, true), rest = Object.keys(words(l));
+            if (wanted.every(function (w) { return have[w]; })) {
+              var extra = rest.filter(function (w) { return wanted.indexOf(w) < 0; }).length;
+              scored[n] = Math.min(scored[n] === undefined ? 99 : scored[n], extra);
+            }
+          });
+        });
+      }
+      candidates = Object.keys(scored).map(Number).sort(function (x, y) { return scored[x] - scored[y] || x - y; });
+      if (candidates.length === 1) { return nodes[candidates[0]][0]; }
+      if (wanted.length >= 2 && candidates.length > 1 && scored[candidates[0]] < scored[candidates[1]]) {
+        return nodes[candidates[0]][0];
+      }
+    }
+    if (candidates.length) {
+      fail("'" + value + "' is ambiguous: " + candidates.slice(0, 8).map(slug).join(", ") + "; did you mean one of these?");
+    }
+    var owner = {}, texts = [];
+    all.forEach(function (n) {
+      [slug(n).split("/").pop()].concat(labels(n)).forEach(function (t) {
+        t = t.toLowerCase();
+        if (!Object.prototype.hasOwnProperty.call(owner, t)) { owner[t] = n; texts.push(t); }
+      });
+    });
+    var close = texts.map(function (t) { return [ratio(t, folded), t]; })
+      .filter(function (r) { return r[0] >= 0.6; })
+      .sort(function (x, y) { return y[0] - x[0] || (x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0); })
+      .slice(0, 5);
+    var near = [];
+    close.forEach(function (r) { if (near.indexOf(owner[r[1]]) < 0) { near.push(owner[r[1]]); } });
+    fail("no entity called '" + value + "'" + (near.length ? "; did you mean: " + shown(near) + "?" : ""));
+  }
+
   /* One parameter value as an N-Triples term of its declared type; throws a one-line message. */
-  function convert(name, type, value, prefixes, idBase) {
+  function convert(name, type, value, prefixes, idBase, net) {
     var bad = "parameter '" + name + "' must be " + HINT[type] + "; got '" + value + "'";
     var v = String(value).trim();
     if (type === "integer") {
@@ -238,6 +335,7 @@
     }
     if (type === "iri") {
       var iri = expandIri(String(value), prefixes, idBase);
+      if (iri === null && net && v) { iri = findEntity(String(value), net); }
       if (iri === null) { throw new SparqlError(bad, 0, 0, "param"); }
       return "<" + iri + ">";
     }
@@ -263,7 +361,7 @@
 
   window.ip5sparql = {
     tokens: tokens, checkSafe: checkSafe, namesLoadedGraph: namesLoadedGraph, variables: variables,
-    convert: convert, expandIri: expandIri, bind: bind, position: position, SparqlError: SparqlError,
+    convert: convert, findEntity: findEntity, expandIri: expandIri, bind: bind, position: position, SparqlError: SparqlError,
     unescapeCodepoints: unescapeCodepoints
   };
 })();

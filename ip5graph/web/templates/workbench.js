@@ -89,7 +89,7 @@
       if (v === undefined || v === "") {
         throw new S.SparqlError("the query needs a value for the parameter '" + p.name + "'", 0, 0, "param");
       }
-      terms[p.name] = S.convert(p.name, p.type, v, D.prefixes, D.id);
+      terms[p.name] = S.convert(p.name, p.type, v, D.prefixes, D.id, D.network);
     });
     if (form === "DESCRIBE" && Object.keys(terms).length) {
       throw new S.SparqlError("parameters cannot be bound in a DESCRIBE query; write it as a CONSTRUCT query", 0, 0, "param");
