@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browserkit import wait_js
 from netgraph import FIXTURE
 
 import ip5graph
@@ -109,7 +110,7 @@ class Context:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.goto(path.as_uri(), wait_until="load")
         if drawn:
-            page.wait_for_function("window.ip5DrawnAt !== undefined", timeout=20000)
+            wait_js(page, "window.ip5DrawnAt !== undefined", timeout=20)
         return page
 
     def __enter__(self) -> Context:
@@ -159,7 +160,7 @@ def test_language_choice_applies_to_names_and_persists(site, browser):
         assert page.locator("a[data-e='id/office/epo']").first.text_content() == "European Patent Office"
         page.click("a[data-e='id/person/kasutani-toshihide']")
         page.wait_for_url(re.compile(r"kasutani-toshihide\.html$"))
-        page.wait_for_function("window.ip5DrawnAt !== undefined")
+        wait_js(page, "window.ip5DrawnAt !== undefined")
         assert page.input_value("#lang-choice") == "ja"
         assert page.text_content("h1 span[data-e]") == "糟谷敏秀"
         focus = page.evaluate("window.nodes.get({filter: n => n.borderWidth === 4})[0].label")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browserkit import wait_js
 
 import ip5graph
 from ip5graph.web import charts, site
@@ -96,7 +97,7 @@ def open_page(browser, path: Path, width: int):
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen["external"].append(r.url))
     page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('#chart-share svg a').length > 0", timeout=20000)
+    wait_js(page, "document.querySelectorAll('#chart-share svg a').length > 0", timeout=20)
     return ctx, page, seen
 
 

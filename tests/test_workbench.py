@@ -13,27 +13,16 @@ import os
 import re
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from browserkit import ARGS, CHROMIUM
+from browserkit import ARGS, CHROMIUM, wait_js
 
 from ip5graph.web import workbench
 
 ROOT = Path(__file__).resolve().parent.parent
 JPO = "https://w3id.org/ip5graph/id/office/jpo"
-
-
-def wait_js(page, expr: str, timeout: float = 30.0) -> None:
-    """Poll a JS expression through page.evaluate: Playwright's wait_for_function evaluates its
-    predicate with eval(), which the page's Content-Security-Policy (rightly) forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expr):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expr}")
-        page.wait_for_timeout(20)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -292,6 +292,8 @@
         box.appendChild(ask);
       });
       window.network = state.network;
+      // the site's pages say when their graph has drawn (graph.js): tests and the screenshot script wait on it
+      state.network.once("afterDrawing", function () { window.ip5DrawnAt = performance.now(); });
     } else {
       state.network.setOptions({ physics: options.physics, layout: options.layout });
       state.network.setData({ nodes: nodes, edges: edges });
