@@ -24,17 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = sorted((ROOT / "ontology").glob("*.ttl"))
 DATA = sorted((ROOT / "graph_data").glob("*.ttl"))
 SHAPES = ROOT / "ontology" / "shapes.ttl"
-# The statistics file is rewritten by its own issue (its branch already holds canonical decimals);
-# until that lands here, its "90.0"^^xsd:decimal literals are expected to fail the literal-form tests.
-STATS = "application-shares.ttl"
-LITERAL_FILES = [
-    pytest.param(
-        f, marks=pytest.mark.xfail(reason="statistics file: canonical decimals land with the statistics issue")
-    )
-    if f.name == STATS
-    else f
-    for f in ONTOLOGY + DATA
-]
+LITERAL_FILES = ONTOLOGY + DATA  # the statistics files included: their decimals are canonical since issue 12
 IP5 = "https://w3id.org/ip5graph/ontology#"
 ID = "https://w3id.org/ip5graph/id/"
 ONT = "https://w3id.org/ip5graph/ontology"
