@@ -14,6 +14,7 @@ from ip5graph.kg.inputs import Inputs
 from ip5graph.kg.load import load_memory
 
 ID = "https://w3id.org/ip5graph/id/"
+IP5 = "https://w3id.org/ip5graph/ontology#"
 
 
 @pytest.fixture(scope="module")
@@ -61,26 +62,44 @@ def test_trig_union_is_the_graph_with_no_duplicate(triples: list[ox.Triple], dat
 
 
 def test_trig_graph_names_say_which_sources_state_the_triples(triples: list[ox.Triple]) -> None:
+    # who states what: a statement record's statedIn/inferredFrom for the record and for its fact triple,
+    # else the subject's dcterms:source
     sources: dict[str, set[str]] = {}
+    record: dict[str, dict[str, ox.Term]] = {}
+    by_record: dict[str, set[str]] = {}
     for t in triples:
-        if t.predicate.value == "http://purl.org/dc/terms/source":
-            sources.setdefault(t.subject.value, set()).add(t.object.value.rsplit("/", 1)[-1])
+        p, local = t.predicate.value, t.object.value.rsplit("/", 1)[-1]
+        if p == "http://purl.org/dc/terms/source":
+            sources.setdefault(t.subject.value, set()).add(local)
+        elif p in (IP5 + "statedIn", IP5 + "inferredFrom"):
+            by_record.setdefault(t.subject.value, set()).add(local)
+        elif p in (IP5 + "statementSubject", IP5 + "statementProperty", IP5 + "statementValue"):
+            record.setdefault(t.subject.value, {})[p] = t.object
+    facts: dict[ox.Triple, set[str]] = {}
+    for rec, srcs in by_record.items():
+        sources.setdefault(rec, set()).update(srcs)
+        parts = record.get(rec, {})
+        if len(parts) == 3:
+            fact = ox.Triple(*(parts[IP5 + k] for k in ("statementSubject", "statementProperty", "statementValue")))
+            facts.setdefault(fact, set()).update(srcs)
     quads = list(ox.parse(export_text(triples, "trig"), format=ox.RdfFormat.TRIG))
     several = [q for q in quads if q.graph_name.value.startswith(SOURCES_GRAPH)]
     assert several, "the fixtures have subjects with more than one source"
     for q in several:
         named = set(q.graph_name.value[len(SOURCES_GRAPH) :].split("+"))
-        assert len(named) > 1 and named == sources[q.subject.value]
+        assert len(named) > 1 and named == facts.get(q.triple, sources.get(q.subject.value))
     for q in quads:
         if q.graph_name.value.startswith(ID + "source/") and q.subject.value in sources:
-            assert sources[q.subject.value] == {q.graph_name.value.rsplit("/", 1)[-1]}
+            assert facts.get(q.triple, sources[q.subject.value]) == {q.graph_name.value.rsplit("/", 1)[-1]}
 
 
 def test_cli_export_to_file_and_stdout(tmp_path: Path, capsysbinary: pytest.CaptureFixture) -> None:
     out = tmp_path / "graph.trig"
     assert main(["export", "--format", "trig", "-o", str(out), "--data", str(FIXTURES)]) == 0
     graphs = {q.graph_name.value for q in ox.parse(out.read_bytes(), format=ox.RdfFormat.TRIG)}
-    assert out.read_bytes().count(b"{") == len(graphs) == 10  # 6 sources, 3 pairs of sources, the ontology
+    # 8 sources (6 in sources.ttl, S186 and S226 in statistics.ttl), each its own graph; 3 pairs of sources
+    # (s00a+s00b, s00b+s61, s30+s40); the ontology
+    assert out.read_bytes().count(b"{") == len(graphs) == 12
     assert main(["export", "--format", "ttl", "--data", str(FIXTURES)]) == 0
     text = capsysbinary.readouterr().out.decode()
     assert "@prefix ip5: <https://w3id.org/ip5graph/ontology#>" in text

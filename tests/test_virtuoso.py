@@ -155,9 +155,8 @@ def engine(virtuoso, pushed):
     return remote.RemoteEngine(client.remote(query_url=virtuoso.sparql, timeout=120))
 
 
-KNOWN = {
-    "05-heads-on-date": "SUBSTR with an unbound length inside || (Virtuoso error SR008); rewritten in another branch"
-}  # query name -> why it still differs on Virtuoso (strict: an answer that comes right fails the test)
+# query name -> why it still differs on Virtuoso (strict: an answer that comes right fails the test)
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
