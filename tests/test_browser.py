@@ -8,23 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from browserkit import wait_js
+from browserkit import ARGS, CHROMIUM, wait_js
 from netgraph import FIXTURE
 
 import ip5graph
 from ip5graph.web import site as web_site
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)"

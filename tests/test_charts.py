@@ -11,13 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from browserkit import wait_js
+from browserkit import ARGS, CHROMIUM, wait_js
 
 import ip5graph
 from ip5graph.web import charts, site
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
