@@ -23,6 +23,7 @@ from ip5graph.web.entities import (
     kind_of,
     lang_key,
 )
+from ip5graph.web.names import NAME_OF, Names, at, event_day, history_rows
 from ip5graph.web.values import Linker, V, format_date, record_anchor
 
 HIDDEN = {
@@ -123,6 +124,7 @@ class Infobox:
     facts: Table
     tables: list[Table]
     sources: Table
+    history: Table | None = None  # an organisation's names over time, each with its period and sources
 
 
 def local(iri: str) -> str:
@@ -155,6 +157,7 @@ class Builder:
 
     def __init__(self, ix: Index, link: Linker) -> None:
         self.ix, self.link = ix, link
+        self.org_names = Names(ix)
         self.records_of: dict[str, list[str]] = {}
         for iri in sorted(ix.out):
             if ix.is_record(iri):
@@ -197,9 +200,10 @@ class Builder:
                 continue
             grouped.setdefault(p, []).append((p, o))
         rows: list[tuple[tuple[int, str], str, list[list[V]]]] = []
+        day = event_day(ix, iri)
         for p, pairs in grouped.items():
             name = local(p)
-            values = [self.link.term(o) for _, o in pairs]
+            values = [self.at(o, day) if isinstance(o, str) else self.link.term(o) for _, o in pairs]
             srcs: list[V] = []
             for _, o in pairs:
                 for v in self._fact_sources(iri, p, o):
@@ -210,7 +214,7 @@ class Builder:
         back: dict[str, list[str]] = {}
         named = {o for p, o in ix.out.get(iri, ()) if isinstance(o, str)}
         for s, p in ix.inc.get(iri, ()):
-            if p in HIDDEN or ix.is_record(s) or s == iri or s in named:
+            if p in HIDDEN or ix.is_record(s) or s == iri or s in named or (p == NAME_OF and self.org_names.of(iri)):
                 continue
             back.setdefault(p, []).append(s)
         for p, subjects in back.items():
@@ -226,6 +230,17 @@ class Builder:
             return Table("Facts", title, ["Property", "Value", "Sources"], body, note=note)
         note = "These facts rest on the sources listed at the end of the page."
         return Table("Facts", title, ["Property", "Value"], [(a, cells[:2]) for a, cells in body], note=note)
+
+    def at(self, iri: str, day: str) -> V:
+        """An entity named as it was on `day` (an office renamed since: 'SIPO (now CNIPA)')."""
+        return at(self.org_names, self.link, iri, day)
+
+    def history(self, iri: str) -> Table | None:
+        rows = history_rows(self.org_names, self.link, iri)
+        if not rows:
+            return None
+        caption = f"Names {self.ix.label(iri)} went by, each with its period and sources"
+        return Table("Names over time", caption, ["Name", "Abbreviation", "From", "Until", "Sources"], rows)
 
     def _records(self, iri: str, kind_type: str, prop: str) -> list[str]:
         found = [
@@ -263,8 +278,9 @@ class Builder:
         start = _dates(ix, r, "startDate") or [V(f"in office on {v.text}") for v in _dates(ix, r, "inOfficeOn")]
         end = _dates(ix, r, "endDate") or [V("not stated")]
         acting = any(x.value in ("true", "1") for x in ix.lits(r, IP5 + "acting"))
+        day = event_day(ix, r)
         return [
-            [self.link.entity(o) for o in ix.iris(r, IP5 + other)],
+            [self.at(o, day) for o in ix.iris(r, IP5 + other)],
             titles,
             start,
             end,
@@ -282,15 +298,16 @@ class Builder:
                 ["Person", "Role", "Representing", "On behalf of", "Capacity", "Sources"],
             )
             people.sort(key=lambda r: (self._role_rank(r), ix.label(next(iter(ix.iris(r, IP5 + "participant")), r))))
+            day = event_day(ix, iri)
             for r in people:
                 t.rows.append(
                     (
                         record_anchor(r),
                         [
-                            [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
+                            [self.at(o, day) for o in ix.iris(r, IP5 + "participant")],
                             [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                            [self.link.entity(o) for o in ix.iris(r, IP5 + "representing")],
-                            [self.link.entity(o) for o in ix.iris(r, IP5 + "onBehalfOf")],
+                            [self.at(o, day) for o in ix.iris(r, IP5 + "representing")],
+                            [self.at(o, day) for o in ix.iris(r, IP5 + "onBehalfOf")],
                             [V(x.value) for x in ix.lits(r, IP5 + "capacity")],
                             self.link.sources(ix.record_sources(r)),
                         ],
@@ -317,7 +334,7 @@ class Builder:
                             [
                                 [self.link.entity(meeting)] if meeting else [],
                                 when,
-                                [self.link.entity(o) for o in ix.iris(r, IP5 + "participant")],
+                                [self.at(o, event_day(ix, meeting)) for o in ix.iris(r, IP5 + "participant")],
                                 [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
                                 self.link.sources(ix.record_sources(r)),
                             ],
@@ -456,4 +473,5 @@ class Builder:
             self.facts(iri),
             tables,
             self.sources_table(iri),
+            self.history(iri),
         )
