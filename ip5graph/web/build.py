@@ -112,6 +112,18 @@ class Builder:
         if self.progress:
             self.progress(self.done, self.total, label)
 
+    def page(self, rel: str, template: str, **context: Any) -> None:
+        """Render one of the site's own pages (root-relative links from `rel`), write it, count it."""
+        context.setdefault("root", paths.root_of(rel))
+        self.write(rel, templating.render(template, inline=self.sd.inline, **context))
+        self.tick(rel)
+
+    def plain_page(
+        self, rel: str, *, title: str, heading: str, graph: dict[str, Any], lead: str = "", body: Any = ""
+    ) -> None:
+        """A page.html.j2 page: heading, lead, free body and a graph (overview, ontology, statistics)."""
+        self.page(rel, "page.html.j2", title=title, heading=heading, lead=lead, body=body, tables=[], graph=graph)
+
     def run(self) -> SiteReport:
         g = self.kg.network().graph
         analytics.annotate_centrality(g, seed=self.seed)
@@ -212,42 +224,16 @@ class Builder:
             f"{len(g)} entities and {g.number_of_edges()} links, one band per class: meetings in "
             "time order, offices, people, and the rest. Zoom for more; untick a class to hide it."
         )
-        self.write(
-            rel,
-            templating.render(
-                "page.html.j2",
-                inline=self.sd.inline,
-                title="Overview",
-                root="",
-                heading="Overview of the graph",
-                lead="",
-                body="",
-                tables=[],
-                graph=graph,
-            ),
-        )
-        self.tick(rel)
+        self.plain_page(rel, title="Overview", heading="Overview of the graph", graph=graph)
 
     def ontology_page(self, triples: list[Any]) -> None:
         """ontology.html: every class and property documented, the classes drawn (web/ontology.py)."""
         rel = "ontology.html"
         page = ontology.page(ontology.store_of(triples))
         graph = graph_context(self.sd, page["sub"], rel, heading="The classes and how they relate", seed=self.seed)
-        self.write(
-            rel,
-            templating.render(
-                "page.html.j2",
-                inline=self.sd.inline,
-                title="Ontology",
-                root="",
-                heading=page["title"],
-                lead=page["subtitle"],
-                body=Markup(page["extra"]),
-                tables=[],
-                graph=graph,
-            ),
+        self.plain_page(
+            rel, title="Ontology", heading=page["title"], lead=page["subtitle"], body=Markup(page["extra"]), graph=graph
         )
-        self.tick(rel)
 
     def timeline(self) -> None:
         rel = "timeline.html"
@@ -258,24 +244,10 @@ class Builder:
         graph = graph_context(
             self.sd, sub, rel, heading="The same people, offices and meetings as a graph", positions=pos, seed=self.seed
         )
-        self.write(
-            rel,
-            templating.render(
-                "timeline.html.j2",
-                title="Timeline",
-                root="",
-                inline=self.sd.inline,
-                body=body,
-                tables=tables,
-                graph=graph,
-            ),
-        )
-        self.tick(rel)
+        self.page(rel, "timeline.html.j2", title="Timeline", body=body, tables=tables, graph=graph)
 
     def statistics(self) -> None:
         """statistics.html: the cube's charts and tables (web/charts.py), and the offices as a graph."""
-        from markupsafe import Markup
-
         from ip5graph.web import charts
 
         rel = "statistics.html"
@@ -284,19 +256,13 @@ class Builder:
                 self.write(name, charts.asset(name))
         sub = navigation.induced(self.sd.g, charts.statistics_units(self.sd.g))
         graph = graph_context(self.sd, sub, rel, heading="The offices the figures are about", seed=self.seed)
-        page = templating.render(
-            "page.html.j2",
-            inline=self.sd.inline,
+        self.plain_page(
+            rel,
             title="Statistics",
-            root="",
             heading="Statistics: patent filings, grants and shares of the world",
-            lead="",
             body=Markup(charts.statistics_extra(self.kg, inline=self.inline)),
-            tables=[],
             graph=graph,
         )
-        self.write(rel, page)
-        self.tick(rel)
 
     def query_page(self, engine: Any, run: QueryRun) -> None:
         sd, q = self.sd, run.q
@@ -312,21 +278,7 @@ class Builder:
         if len(sub) == 0:  # an answer naming no entity: show the forum it is about, so the page still draws
             sub = navigation.induced(sd.g, sorted(sd.g, key=lambda v: -sd.g.nodes[v].get("betweenness", 0.0))[:1])
         graph = graph_context(sd, sub, rel, heading="The entities of the answer as a graph", seed=self.seed)
-        self.write(
-            rel,
-            templating.render(
-                "query.html.j2",
-                inline=self.sd.inline,
-                title=q.title,
-                root="../",
-                q=q,
-                choices=choices,
-                answer=answer,
-                rows=rows,
-                graph=graph,
-            ),
-        )
-        self.tick(rel)
+        self.page(rel, "query.html.j2", title=q.title, q=q, choices=choices, answer=answer, rows=rows, graph=graph)
 
     def index(self, queries: list[QueryRun], downloads: list[tuple[str, str, str]]) -> None:
         sd, g = self.sd, self.sd.g
@@ -352,24 +304,19 @@ class Builder:
         for cls in sorted(groups):
             items = sorted(groups[cls], key=lambda i: (sd.ix.label(i).casefold(), i))
             ordered.append((cls, [sd.link.entity(i) for i in items]))
-        self.write(
+        self.page(
             rel,
-            templating.render(
-                "index.html.j2",
-                inline=self.sd.inline,
-                title="Home",
-                root="",
-                graph=graph,
-                groups=ordered,
-                total=len(sd.entities),
-                counts={"nodes": len(g), "edges": g.number_of_edges()},
-                extra_views=[],
-                queries=[(r.q.name, r.q.title) for r in queries],
-                notes=self.report.notes,
-                downloads=downloads,
-            ),
+            "index.html.j2",
+            title="Home",
+            graph=graph,
+            groups=ordered,
+            total=len(sd.entities),
+            counts={"nodes": len(g), "edges": g.number_of_edges()},
+            extra_views=[],
+            queries=[(r.q.name, r.q.title) for r in queries],
+            notes=self.report.notes,
+            downloads=downloads,
         )
-        self.tick(rel)
 
 
 def size(n: int) -> str:
