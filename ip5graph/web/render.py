@@ -102,6 +102,7 @@ def render(
             "data": json_for_html(data),
             "vis": vis,
             "app": _template("graph.js"),
+            "chrome": _template("chrome.css").rstrip("\n"),
         },
     )
 

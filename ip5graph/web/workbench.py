@@ -171,7 +171,14 @@ def render_page(
             for t in texts
         )
     text = template("workbench.html")
-    for key, value in (("title", html.escape(title)), ("nav", nav), ("scripts", scripts), ("script_src", allowed)):
+    chrome = template("chrome.css").rstrip("\n")
+    for key, value in (
+        ("chrome", chrome),
+        ("title", html.escape(title)),
+        ("nav", nav),
+        ("scripts", scripts),
+        ("script_src", allowed),
+    ):
         text = text.replace("{{" + key + "}}", value)
     return text
 
