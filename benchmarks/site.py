@@ -94,7 +94,7 @@ def overview_10k(folder: Path, browser: bool, n: int = 10000) -> dict[str, float
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+            b = p.chromium.launch(executable_path=view_bench.CHROMIUM, headless=True, args=view_bench.ARGS)
             drawn = view_bench.drawn_ms(b, folder / "overview.html")
             b.close()
     return {"nodes": len(g), "build_s": build_s, "drawn_ms": drawn}

@@ -24,22 +24,15 @@ from pathlib import Path
 
 import networkx as nx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browserkit import ARGS, CHROMIUM  # noqa: E402,F401  (the browser tests' Chromium and flags; workbench.py too)
 
 from ip5graph.rdf.namespaces import ID, IP5  # noqa: E402
 from ip5graph.web import render as views  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CLASSES = [
     (IP5 + "HeadsMeeting", "heads of office meeting"),
     (IP5 + "PatentOffice", "patent office"),
