@@ -446,6 +446,10 @@ WG_SUBJECTS = ("classification", "information technology", "examination")
 ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
+# The series key (for ip5:previousMeeting/nextMeeting chains) of the meetings held alongside heads meetings.
+SERIES = {"ip5:HeadsIndustryMeeting": "industry", "ip5:DeputyHeadsMeeting": "deputy"}
+
+
 def ordinal(n: int) -> str:
     """1 -> '1st', 12 -> '12th', 22 -> '22nd'."""
     if 10 <= n % 100 <= 20:
@@ -1194,6 +1198,39 @@ class Generator:
         self.w.node("meetings", before, [("ip5:nextMeeting", iri)])
         return [("ip5:previousMeeting", before)]
 
+    def series_meeting(
+        self,
+        slug: str,
+        cls: str,
+        label: str,
+        number: int,
+        when: date,
+        host: Office,
+        chair: str,
+        heads: str,
+        srcs: list[str],
+        prev: dict[str, str],
+    ) -> str:
+        """A meeting held alongside a heads meeting (industry, deputies): one block, chained into its
+        series (`prev`, keyed by the class); its participations are the caller's."""
+        iri = e("meeting", slug)
+        pairs = [
+            ("a", cls),
+            ("rdfs:label", lit(label)),
+            ("ip5:ordinal", typed(number, "integer")),
+            ("ip5:startDate", dlit(when)),
+            ("ip5:partOfSeries", heads),
+            ("ip5:host", host.iri),
+            ("ip5:chair", chair),
+        ]
+        pairs += self.follow(prev, SERIES[cls], iri)
+        pairs += [
+            ("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
+            ("dcterms:source", self.rng.choice(srcs)),
+        ]
+        self.w.node("meetings", iri, pairs)
+        return iri
+
     def participation(
         self,
         mslug: str,
@@ -1233,23 +1270,9 @@ class Generator:
         srcs: list[str],
         prev: dict[str, str],
     ) -> None:
-        iri = e("meeting", slug)
         label = f"{ordinal(number)} {tag} heads and industry meeting"
-        pairs = [
-            ("a", "ip5:HeadsIndustryMeeting"),
-            ("rdfs:label", lit(label)),
-            ("ip5:ordinal", typed(number, "integer")),
-            ("ip5:startDate", dlit(when)),
-            ("ip5:partOfSeries", heads),
-            ("ip5:host", host.iri),
-            ("ip5:chair", host.heads.on(when).person.iri),
-        ]
-        pairs += self.follow(prev, "industry", iri)
-        pairs += [
-            ("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
-            ("dcterms:source", self.rng.choice(srcs)),
-        ]
-        self.w.node("meetings", iri, pairs)
+        chair = host.heads.on(when).person.iri
+        iri = self.series_meeting(slug, "ip5:HeadsIndustryMeeting", label, number, when, host, chair, heads, srcs, prev)
         for office in offices:
             t = office.heads.on(when)
             self.participation(
@@ -1276,24 +1299,9 @@ class Generator:
         srcs: list[str],
         prev: dict[str, str],
     ) -> None:
-        iri = e("meeting", slug)
         label = f"{ordinal(number)} {tag} deputy heads meeting"
-        chair = host.deputies.on(when)
-        pairs = [
-            ("a", "ip5:DeputyHeadsMeeting"),
-            ("rdfs:label", lit(label)),
-            ("ip5:ordinal", typed(number, "integer")),
-            ("ip5:startDate", dlit(when)),
-            ("ip5:partOfSeries", heads),
-            ("ip5:host", host.iri),
-            ("ip5:chair", chair.person.iri),
-        ]
-        pairs += self.follow(prev, "deputy", iri)
-        pairs += [
-            ("rdfs:comment", lit(f"Synthetic {label} in {when.year}.")),
-            ("dcterms:source", self.rng.choice(srcs)),
-        ]
-        self.w.node("meetings", iri, pairs)
+        chair = host.deputies.on(when).person.iri
+        iri = self.series_meeting(slug, "ip5:DeputyHeadsMeeting", label, number, when, host, chair, heads, srcs, prev)
         for office in offices:
             t = office.deputies.on(when)
             self.participation(
