@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from rdflib import Graph
@@ -75,3 +78,29 @@ def test_a_shared_blank_node_has_no_canonical_form(tmp_path: Path) -> None:
     shared.write_text("@prefix ex: <http://example.org/> .\nex:a ex:p _:x .\nex:b ex:p _:x .\n", encoding="utf-8")
     assert canonical.non_canonical([shared]) == [shared]
     assert canonical.main(["--write", str(shared)]) == 1
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "ip5graph.rdf.canonical", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root, timeout=120)
+
+
+def test_command_line_help_and_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    shown = run_module("--help")
+    assert shown.returncode == 0 and "usage: python -m ip5graph.rdf.canonical" in shown.stdout
+    assert "--write" in shown.stdout and not shown.stderr
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <http://e/> .\nex:a ex:b "never closed .\n', encoding="utf-8")
+    for args, code, start in (
+        (["--bogus", "x.ttl"], 2, "canonical: unrecognized arguments: --bogus"),
+        ([], 2, "canonical: the following arguments are required"),
+        ([str(tmp_path / "missing.ttl")], 1, f"{tmp_path / 'missing.ttl'}: cannot read"),
+        (["--write", str(broken)], 1, f"{broken}:2:"),  # file:line:column
+    ):
+        r = run_module(*args)
+        assert r.returncode == code, args
+        assert r.stderr.startswith(start) and r.stderr.count("\n") == 1, r.stderr
+        assert "Traceback" not in r.stderr + r.stdout
+    assert broken.read_text(encoding="utf-8").endswith('"never closed .\n')  # left as it was

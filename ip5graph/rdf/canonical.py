@@ -6,7 +6,7 @@ labels, then by prefixed name), objects sorted, one object per line. Blank nodes
 once are written inline (`[ ... ]`, lists as `( ... )`); one used more than once has no canonical
 form (its label would depend on parse order). The data files have no blank nodes at all.
 
-`python -m ip5graph.rdf.canonical [--write] FILE...` checks (or rewrites) files.
+`python -m ip5graph.rdf.canonical [--write] FILE...` checks (or rewrites) files (--help says how).
 """
 
 from __future__ import annotations
@@ -231,18 +231,37 @@ def write_canonical(path: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    write = "--write" in args
-    files = [Path(a) for a in args if a != "--write"]
-    if not files:
-        print("usage: python -m ip5graph.rdf.canonical [--write] FILE.ttl...", file=sys.stderr)
+    """The command line: check files (exit 1 when one is not canonical) or rewrite them with --write.
+    Help on --help; a usage, read or Turtle error is one line (file:line:column), never a traceback."""
+    from ip5graph.cli.common import parser_class
+    from ip5graph.errors import Ip5GraphError
+    from ip5graph.kg.load import triples
+    from ip5graph.kg.snapshot import read_file
+
+    p = parser_class()(
+        prog="python -m ip5graph.rdf.canonical",
+        description="Check that Turtle files are in the project's canonical form (exit 1 if one is not), "
+        "or rewrite them into it.",
+    )
+    p.add_argument("--write", action="store_true", help="rewrite each file into canonical form (atomically)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.ttl", help="Turtle files")
+    try:
+        args = p.parse_args(argv)
+    except Ip5GraphError as e:
+        print(f"canonical: {e}", file=sys.stderr)
         return 2
-    if not write:
-        bad = non_canonical(files)
+    try:
+        for f in args.files:
+            triples(f, read_file(f))  # a file that cannot be read or parsed: one line, file:line:column
+    except Ip5GraphError as e:
+        print(e, file=sys.stderr)
+        return 1
+    if not args.write:
+        bad = non_canonical(args.files)
         for f in bad:
             print(f"{f}: not in canonical form (run python -m ip5graph.rdf.canonical --write {f})", file=sys.stderr)
         return 1 if bad else 0
-    for f in files:
+    for f in args.files:
         try:
             if write_canonical(f):
                 print(f"rewrote {f}")
