@@ -48,6 +48,15 @@ def test_size_lands_within_two_percent_of_the_target(target: int, tmp_path: Path
     assert len(set(triples(tmp_path))) == gen.w.count
 
 
+def test_size_labels_name_the_real_triple_count(small: Path) -> None:
+    count = sum(1 for _ in triples(small))  # counted in the files, not taken from the generator
+    label = synthetic.size_label(count)
+    assert 40_000 < count < 50_000 and label == "4.3e4"  # asked for 1e4: forum 0 is always whole
+    mantissa, exponent = label.split("e")
+    assert abs(float(mantissa) * 10 ** int(exponent) - count) / count < 0.05
+    assert synthetic.size_label(99_999) == "1e5" and synthetic.size_label(1_000_003) == "1e6"
+
+
 def test_the_files_follow_the_graph_data_split(small: Path) -> None:
     real = sorted(p.stem for p in (ROOT / "graph_data").glob("*.ttl"))
     assert sorted(p.stem for p in small.glob("*.ttl")) == real
