@@ -8,7 +8,7 @@ place, host and chair before its previous/next meeting), then the rest by label;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ip5graph.rdf.namespaces import DCTERMS_SOURCE, IP5, RDFS_LABEL
 from ip5graph.web.entities import (
@@ -23,8 +23,9 @@ from ip5graph.web.entities import (
     kind_of,
     lang_key,
 )
-from ip5graph.web.names import NAME_OF, Names, at, event_day, history_rows
-from ip5graph.web.values import Linker, V, format_date, record_anchor
+from ip5graph.web.names import NAME_OF, event_day, history_rows
+from ip5graph.web.recordtables import RecordTables, Table, date_key, local
+from ip5graph.web.values import V, record_anchor
 
 HIDDEN = {
     RDFS_LABEL,
@@ -91,28 +92,6 @@ BACK = {
     "format": "meetings",
     "kind": "of this kind",
 }
-ROLE_ORDER = (
-    "chair",
-    "co-chair",
-    "head-of-delegation",
-    "acting-head-of-delegation",
-    "representative",
-    "observer",
-    "industry-representative",
-    "participant",
-)
-
-
-@dataclass
-class Table:
-    """One table of the infobox: heading, caption (for screen readers too), header row, body rows.
-    Each row is (anchor id or '', cells); a cell is a list of values."""
-
-    heading: str
-    caption: str
-    headers: list[str]
-    rows: list[tuple[str, list[list[V]]]] = field(default_factory=list)
-    note: str = ""
 
 
 @dataclass
@@ -127,10 +106,6 @@ class Infobox:
     history: Table | None = None  # an organisation's names over time, each with its period and sources
 
 
-def local(iri: str) -> str:
-    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
-
-
 def class_label(ix: Index, iri: str) -> str:
     types = sorted(ix.types.get(iri, ()), key=lambda t: (not t.startswith(IP5), t))
     for t in types:
@@ -140,35 +115,8 @@ def class_label(ix: Index, iri: str) -> str:
     return kind.replace("-", " ") if kind else (local(types[0]) if types else "entity")
 
 
-def _date_key(ix: Index, iri: str) -> str:
-    for p in ("startDate", "inOfficeOn", "date", "seriesStartDate", "endDate"):
-        found = ix.lits(iri, IP5 + p)
-        if found:
-            return min(x.value for x in found)
-    return "9999"
-
-
-def _dates(ix: Index, iri: str, prop: str) -> list[V]:
-    return [V(format_date(x.value)) for x in ix.lits(iri, IP5 + prop)]
-
-
-class Builder:
+class Builder(RecordTables):
     """Builds infoboxes for one site: the index, the page of every entity, a linker."""
-
-    def __init__(self, ix: Index, link: Linker) -> None:
-        self.ix, self.link = ix, link
-        self.org_names = Names(ix)
-        self.records_of: dict[str, list[str]] = {}
-        for iri in sorted(ix.out):
-            if ix.is_record(iri):
-                for p, o in ix.out[iri]:
-                    if isinstance(o, str) and p != DCTERMS_SOURCE and not p.endswith("#tier"):
-                        self.records_of.setdefault(o, [])
-                        if iri not in self.records_of[o]:
-                            self.records_of[o].append(iri)
-
-    def prop_label(self, p: str) -> str:
-        return self.ix.label(p) if self.ix.labels.get(p) else local(p)
 
     def _fact_sources(self, s: str, p: str, o: Term) -> list[V]:
         found = self.ix.fact_sources(s, p, o)
@@ -220,7 +168,7 @@ class Builder:
         for p, subjects in back.items():
             name = local(p)
             words = BACK.get(name, f"{self.prop_label(p)} (of)")
-            values = [self.link.entity(s) for s in sorted(set(subjects), key=lambda s: (_date_key(ix, s), s))]
+            values = [self.link.entity(s) for s in sorted(set(subjects), key=lambda s: (date_key(ix, s), s))]
             rows.append(((len(FIRST) + 1, words), "", [[V(words)], values, []]))
         rows.sort(key=lambda r: r[0])
         body = [(anchor, cells) for _, anchor, cells in rows]
@@ -231,130 +179,12 @@ class Builder:
         note = "These facts rest on the sources listed at the end of the page."
         return Table("Facts", title, ["Property", "Value"], [(a, cells[:2]) for a, cells in body], note=note)
 
-    def at(self, iri: str, day: str) -> V:
-        """An entity named as it was on `day` (an office renamed since: 'SIPO (now CNIPA)')."""
-        return at(self.org_names, self.link, iri, day)
-
     def history(self, iri: str) -> Table | None:
         rows = history_rows(self.org_names, self.link, iri)
         if not rows:
             return None
         caption = f"Names {self.ix.label(iri)} went by, each with its period and sources"
         return Table("Names over time", caption, ["Name", "Abbreviation", "From", "Until", "Sources"], rows)
-
-    def _records(self, iri: str, kind_type: str, prop: str) -> list[str]:
-        found = [
-            r
-            for r in self.records_of.get(iri, [])
-            if IP5 + kind_type in self.ix.types.get(r, ()) and iri in self.ix.iris(r, IP5 + prop)
-        ]
-        return sorted(found, key=lambda r: (_date_key(self.ix, r), r))
-
-    def tenure_tables(self, iri: str) -> list[Table]:
-        ix, out = self.ix, []
-        heads = self._records(iri, "Tenure", "organization")
-        if heads:
-            t = Table(
-                "Heads",
-                f"Heads of {ix.label(iri)}, in order of their terms",
-                ["Head", "Title", "From", "To", "Acting", "Sources"],
-            )
-            for r in heads:
-                t.rows.append((record_anchor(r), self._tenure_row(r, "holder")))
-            out.append(t)
-        posts = self._records(iri, "Tenure", "holder")
-        if posts:
-            t = Table(
-                "Posts", f"Posts held by {ix.label(iri)}", ["Organisation", "Title", "From", "To", "Acting", "Sources"]
-            )
-            for r in posts:
-                t.rows.append((record_anchor(r), self._tenure_row(r, "organization")))
-            out.append(t)
-        return out
-
-    def _tenure_row(self, r: str, other: str) -> list[list[V]]:
-        ix = self.ix
-        titles = [V(x.value, lang=x.lang if x.lang != "en" else "") for x in ix.lits(r, IP5 + "title")]
-        start = _dates(ix, r, "startDate") or [V(f"in office on {v.text}") for v in _dates(ix, r, "inOfficeOn")]
-        end = _dates(ix, r, "endDate") or [V("not stated")]
-        acting = any(x.value in ("true", "1") for x in ix.lits(r, IP5 + "acting"))
-        day = event_day(ix, r)
-        return [
-            [self.at(o, day) for o in ix.iris(r, IP5 + other)],
-            titles,
-            start,
-            end,
-            [V("acting" if acting else "no")],
-            self.link.sources(ix.record_sources(r)),
-        ]
-
-    def participation_tables(self, iri: str) -> list[Table]:
-        ix, out = self.ix, []
-        people = self._records(iri, "Participation", "meeting")
-        if people:
-            t = Table(
-                "Participants",
-                f"Who took part in {ix.label(iri)}, and in what role",
-                ["Person", "Role", "Representing", "On behalf of", "Capacity", "Sources"],
-            )
-            people.sort(key=lambda r: (self._role_rank(r), ix.label(next(iter(ix.iris(r, IP5 + "participant")), r))))
-            day = event_day(ix, iri)
-            for r in people:
-                t.rows.append(
-                    (
-                        record_anchor(r),
-                        [
-                            [self.at(o, day) for o in ix.iris(r, IP5 + "participant")],
-                            [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                            [self.at(o, day) for o in ix.iris(r, IP5 + "representing")],
-                            [self.at(o, day) for o in ix.iris(r, IP5 + "onBehalfOf")],
-                            [V(x.value) for x in ix.lits(r, IP5 + "capacity")],
-                            self.link.sources(ix.record_sources(r)),
-                        ],
-                    )
-                )
-            out.append(t)
-        for prop, heading, caption in (
-            ("participant", "Meetings", "Meetings {} took part in"),
-            ("representing", "Represented at meetings", "Meetings {} was represented at"),
-            ("onBehalfOf", "Stood in for at meetings", "Meetings where someone stood in for {}"),
-        ):
-            found = self._records(iri, "Participation", prop)
-            if not found:
-                continue
-            rows = []
-            for r in found:
-                meeting = next(iter(ix.iris(r, IP5 + "meeting")), "")
-                when = _dates(ix, meeting, "startDate") or _dates(ix, meeting, "date") if meeting else []
-                rows.append(
-                    (
-                        (_date_key(ix, meeting), meeting, r),
-                        (
-                            record_anchor(r) if prop == "participant" else "",
-                            [
-                                [self.link.entity(meeting)] if meeting else [],
-                                when,
-                                [self.at(o, event_day(ix, meeting)) for o in ix.iris(r, IP5 + "participant")],
-                                [self.link.entity(o) for o in ix.iris(r, IP5 + "role")],
-                                self.link.sources(ix.record_sources(r)),
-                            ],
-                        ),
-                    )
-                )
-            rows.sort(key=lambda x: x[0])
-            out.append(
-                Table(
-                    heading,
-                    caption.format(ix.label(iri)),
-                    ["Meeting", "Date", "Person", "Role", "Sources"],
-                    [row for _, row in rows],
-                )
-            )
-        return out
-
-    def _role_rank(self, r: str) -> int:
-        roles = [local(o) for o in self.ix.iris(r, IP5 + "role")]
-        return min((ROLE_ORDER.index(x) if x in ROLE_ORDER else len(ROLE_ORDER)) for x in roles) if roles else 99
 
     def claims_table(self, iri: str) -> Table | None:
         """Where sources disagree about the entity or its records, side by side, each value with its own
