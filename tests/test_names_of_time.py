@@ -56,6 +56,11 @@ def test_participation_tenure_and_initiative_use_the_name_of_their_date(out):
     assert ("../office/cnipa.html", "SIPO (now CNIPA)") in links(lead)
 
 
+def test_a_rename_page_names_the_organisation_as_today(out):
+    affected = row(read(out, "id/name-change/cnipa-1998.html"), "fact-affectedOrganization")
+    assert links(affected) == [("../office/cnipa.html", "China National Intellectual Property Administration")]
+
+
 def test_office_page_lists_former_names_with_period_and_sources(out):
     page = read(out, "id/office/cnipa.html")
     table = page.split('id="h-names-over-time"')[1].split("</table>")[0]

@@ -148,7 +148,8 @@ class Builder(RecordTables):
                 continue
             grouped.setdefault(p, []).append((p, o))
         rows: list[tuple[tuple[int, str], str, list[list[V]]]] = []
-        day = event_day(ix, iri)
+        # a rename's own page names the organisation as today: on the day of the change both names are right
+        day = "" if IP5 + "NameChange" in ix.types.get(iri, ()) else event_day(ix, iri)
         for p, pairs in grouped.items():
             name = local(p)
             values = [self.at(o, day) if isinstance(o, str) else self.link.term(o) for _, o in pairs]
