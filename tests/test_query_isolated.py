@@ -95,6 +95,19 @@ def test_a_runaway_count_is_killed_at_the_deadline(disk_kg: KnowledgeGraph, work
     assert _gone(workers[0].pid), "the worker process was left behind"
 
 
+def test_ctrl_c_stops_the_worker_too(disk_kg: KnowledgeGraph, workers: list) -> None:
+    # no deadline at all: the caller gives up (Ctrl-C in a notebook) and the worker must go with it
+    prepared = parameters.resolve(RUNAWAY, {})
+    interrupt = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    interrupt.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            disk_kg.run(prepared, Budget(None, hard=True))
+    finally:
+        interrupt.cancel()
+    assert len(workers) == 1 and _gone(workers[0].pid)
+
+
 @pytest.mark.parametrize(
     ("query", "params"),
     [

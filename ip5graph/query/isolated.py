@@ -38,8 +38,6 @@ from ip5graph.rdf.terms import rdf_bytes
 _ERRORS: dict[str, type[Ip5GraphError]] = {
     e.__name__: e for e in (QueryError, UnsafeQueryError, UsageError, DataError, Ip5GraphError)
 }
-# the directory holding the ip5graph package: the worker imports the same code as its caller
-_PACKAGE_ROOT = str(Path(ip5graph.__file__).resolve().parent.parent)
 
 
 def run(store: Path, prepared: Prepared, budget: Budget) -> Result:
@@ -58,16 +56,19 @@ def run(store: Path, prepared: Prepared, budget: Budget) -> Result:
         "form": prepared.form,
         "max_rows": budget.max_rows,
     }
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    if budget.deadline is not None and time.monotonic() >= budget.deadline:
+        raise budget.timed_out()
     with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty worker can never block
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ip5graph.query.isolated"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            env=env,
-        )
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "ip5graph.query.isolated"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                env=_worker_env(),
+            )
+        except OSError as e:
+            raise QueryError(f"{prepared.source}: cannot start a worker process: {e.strerror or e}") from None
         expired = threading.Event()
 
         def kill() -> None:
@@ -81,7 +82,7 @@ def run(store: Path, prepared: Prepared, budget: Budget) -> Result:
             timer.start()
         try:
             try:
-                return _exchange(proc, request, prepared, budget)
+                return _exchange(proc, request, budget)
             except (OSError, RuntimeError, ValueError, SyntaxError) as e:
                 failure: Exception = e
             if expired.is_set():
@@ -106,7 +107,24 @@ def run(store: Path, prepared: Prepared, budget: Budget) -> Result:
                         pass
 
 
-def _exchange(proc: subprocess.Popen[bytes], request: dict[str, object], prepared: Prepared, budget: Budget) -> Result:
+def _worker_env() -> dict[str, str]:
+    """The caller's environment, where `python -m ip5graph...` finds the caller's own ip5graph.
+
+    A source checkout or an editable install is put first on PYTHONPATH; an installed package
+    (in a site-packages directory) is found anyway, and putting that directory ahead of the
+    standard library could shadow it.
+    """
+    import site
+
+    env = dict(os.environ)
+    root = Path(ip5graph.__file__).resolve().parent.parent
+    installed = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    if root not in installed:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _exchange(proc: subprocess.Popen[bytes], request: dict[str, object], budget: Budget) -> Result:
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
     proc.stdin.flush()  # stdin stays open: closing it tells the worker to leave
