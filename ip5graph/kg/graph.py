@@ -67,19 +67,20 @@ class KnowledgeGraph:
                 self._engine = RdflibEngine(self.to_rdflib())
             else:
                 from ip5graph.kg.load import load_memory
-                from ip5graph.kg.store import open_store
+                from ip5graph.kg.store import open_cached
                 from ip5graph.query.engines.oxigraph import OxigraphEngine
 
+                path = None  # the on-disk store's directory: hard deadlines run a worker over it
                 if self.store_kind == "memory":
                     store = load_memory(self.inputs)
                 else:
                     try:
-                        store = open_store(self.inputs, self.cache_dir)
+                        store, path = open_cached(self.inputs, self.cache_dir)
                     except OSError:
                         # no usable cache directory (read-only home, full disk): work in memory
                         store = load_memory(self.inputs)
                 self._store = store
-                self._engine = OxigraphEngine(store)
+                self._engine = OxigraphEngine(store, path)
         return self._engine
 
     def query(self, name_or_sparql: str, **params: object) -> Result:
@@ -88,7 +89,8 @@ class KnowledgeGraph:
 
     def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
         """Run an already prepared query (see parameters.resolve), within the budget's limits (default:
-        query.limits.QUERY_TIMEOUT between rows and MAX_ROWS rows); with_labels: the result carries
+        query.limits.QUERY_TIMEOUT between rows and MAX_ROWS rows; Budget(hard=True): a worker
+        process killed at the deadline, which needs store="cached"); with_labels: the result carries
         the display labels of its IRIs (tables show them)."""
         return self.engine.run(prepared, budget, with_labels=with_labels)
 

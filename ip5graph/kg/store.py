@@ -40,15 +40,21 @@ def store_path(inputs: Inputs, root: Path | None = None) -> Path:
 
 def open_store(inputs: Inputs, root: Path | None = None) -> ox.Store:
     """The cached store for these inputs, opened read-only; built first when missing."""
+    return open_cached(inputs, root)[0]
+
+
+def open_cached(inputs: Inputs, root: Path | None = None) -> tuple[ox.Store, Path]:
+    """open_store, plus the store's directory (a worker process can open the same one read-only)."""
     link = store_path(inputs, root)
     target = _resolve(link)
     if target is None:
         target = build_store(inputs, root)
     try:
-        return ox.Store.read_only(str(target))
+        return ox.Store.read_only(str(target)), target
     except OSError:
         # pruned or replaced between resolving and opening: build our own copy
-        return ox.Store.read_only(str(build_store(inputs, root)))
+        target = build_store(inputs, root)
+        return ox.Store.read_only(str(target)), target
 
 
 def _resolve(link: Path) -> Path | None:

@@ -4,7 +4,8 @@ Why here: the CLI, the API, the server front and the remote client all need the 
 the same messages. Rows are counted while the answer is read, so an answer too large stops at
 the limit instead of filling memory; time is checked between rows. An engine busy inside one
 step (a sort or a count over a huge product) cannot be interrupted from Python: `Watchdog` ends
-the process at the deadline for the CLI, which owns its process.
+the process at the deadline for the CLI, which owns its process; for the API, `Budget(hard=True)`
+runs the query in a worker process that is ended instead (query.isolated).
 """
 
 from __future__ import annotations
@@ -58,17 +59,27 @@ def count(value: str | int | None, option: str = "--max-rows") -> int | None:
 
 
 class Budget:
-    """The limits of one query run: a deadline and a row count, checked while reading the answer."""
+    """The limits of one query run: a deadline and a row count, checked while reading the answer.
 
-    __slots__ = ("timeout", "max_rows", "deadline", "source")
+    hard=True: the Oxigraph engine runs the query in a worker process over the on-disk store and
+    kills it at the deadline (see query.isolated), so even a query busy inside the engine stops.
+    """
+
+    __slots__ = ("timeout", "max_rows", "deadline", "source", "hard")
 
     def __init__(
-        self, timeout: float | None = QUERY_TIMEOUT, max_rows: int | None = MAX_ROWS, source: str = "<query>"
+        self,
+        timeout: float | None = QUERY_TIMEOUT,
+        max_rows: int | None = MAX_ROWS,
+        source: str = "<query>",
+        *,
+        hard: bool = False,
     ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
         self.deadline = time.monotonic() + timeout if timeout else None
         self.source = source
+        self.hard = hard
 
     def timed_out(self) -> QueryError:
         return QueryError(f"{self.source}: query timed out after {self.timeout:g} s (--timeout to change it)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -22,12 +23,25 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store = store
+        # the on-disk store's directory, when there is one: hard budgets run a worker over it
+        self.path = path
 
     def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
         """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
-        result = self._run(prepared, budget or Budget(source=prepared.source))
+        budget = budget or Budget(source=prepared.source)
+        if budget.hard:
+            if self.path is None:
+                raise UsageError(
+                    f"{prepared.source}: a hard deadline runs the query in a worker process over the on-disk "
+                    'store, and this graph is in memory: open it with ip5graph.open(store="cached")'
+                )
+            from ip5graph.query import isolated  # only here: nothing new on the cold query path
+
+            result = isolated.run(self.path, prepared, budget)
+        else:
+            result = self._run(prepared, budget)
         return labelled(result, self.labels) if with_labels else result
 
     def _run(self, prepared: parameters.Prepared, budget: Budget) -> Result:

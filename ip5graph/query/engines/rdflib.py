@@ -32,6 +32,11 @@ class RdflibEngine:
 
     def run(self, prepared: parameters.Prepared, budget: Budget | None = None, *, with_labels: bool = True) -> Result:
         """The answer, within the budget; `with_labels`: it carries its IRIs' display labels."""
+        if budget is not None and budget.hard:
+            raise UsageError(
+                f"{prepared.source}: a hard deadline needs the oxigraph engine (it ends a worker process over "
+                'the on-disk store; rdflib has none): open the graph with engine="oxigraph", store="cached"'
+            )
         result = self._run(prepared, budget or Budget(source=prepared.source))
         return labelled(result, self.labels) if with_labels else result
 
