@@ -237,8 +237,8 @@ def main() -> int:
     if latencies and direct:
         d50 = percentile(direct, 50)
         print(
-            f"direct        {d50 * 1000:.1f} ms p50 on oxigraph serve-read-only without the front "
-            f"({len(direct)} requests, {len(direct_errors)} errors)"
+            f"direct        {d50 * 1000:.1f} ms p50, {percentile(direct, 99) * 1000:.1f} ms p99 on oxigraph "
+            f"serve-read-only without the front ({len(direct)} requests, {len(direct_errors)} errors)"
         )
         print(
             f"front ratio   p50 through ip5graph serve / direct = {percentile(latencies, 50) / d50:.2f}x (target <= 1.10)"

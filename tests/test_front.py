@@ -224,3 +224,163 @@ def test_ip5graph_serve_puts_the_front_before_oxigraph(upstream, sentinels, tmp_
         assert _ask(server.url, path="/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
         assert server.process is not None and server.process.poll() is None
         assert (len(http.requests), files.opens()) == before
+
+
+class _Scripted:
+    """A stand-in for Oxigraph: `forever` queries never end, `innocent` ones wait for `hold`, others answer at once."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.release = threading.Event()
+        self.hold = threading.Event()
+        self.seen: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                text = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                outer.seen.append(text)
+                if "forever" in text:
+                    outer.release.wait(30)
+                elif "innocent" in text:
+                    outer.hold.wait(30)
+                body = b"answered\n"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.address = ("127.0.0.1", self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def scripted(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A front (timeout 3 s, grace 0.2 s) before a scripted upstream; runaways start a second one."""
+    import threading
+
+    monkeypatch.setattr(front, "RUNAWAY_GRACE", 0.2)
+    first, second = _Scripted(), _Scripted()
+    events: list[str] = []
+    retired = threading.Event()
+
+    def on_runaway(pool: object) -> None:
+        events.append("runaway")
+        f.replace_upstream(second.address, lambda: (events.append("retired"), retired.set()))
+
+    f = front.Front("127.0.0.1", 0, first.address, front.Limits(timeout=3, idle_timeout=5), on_runaway=on_runaway)
+    f.start()
+    yield f, f"http://127.0.0.1:{f.port}", first, second, events, retired
+    f.stop()
+    first.close()
+    second.close()
+
+
+def _query(url: str, text: str) -> tuple[int, bytes]:
+    return _ask(url, "POST", headers={"Content-Type": "application/sparql-query"}, body=text.encode())
+
+
+def test_a_runaway_query_moves_new_queries_to_a_fresh_child_and_the_old_one_drains(scripted) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    f, url, first, second, events, retired = scripted
+    innocent: list[tuple[int, bytes]] = []
+    # an innocent query that is running on the old child when the runaway is found
+    worker = threading.Timer(1.5, lambda: innocent.append(_query(url, "ASK { <urn:innocent> ?p ?o }")))
+    worker.start()
+    status, body = _query(url, "ASK { <urn:forever> ?p ?o }")
+    assert status == 503 and b"timed out after 3 s" in body
+    for _ in range(100):  # the grace passes, the owner is told once
+        if "runaway" in events:
+            break
+        time.sleep(0.02)
+    assert events == ["runaway"] and not innocent
+    assert _query(url, "ASK { <urn:new> ?p ?o }") == (200, b"answered\n")
+    assert any("urn:new" in t for t in second.seen) and not any("urn:new" in t for t in first.seen)
+    assert not retired.is_set()  # the old child still has the innocent query
+    first.hold.set()
+    worker.join(10)
+    assert innocent == [(200, b"answered\n")]  # answered by the old child, not cut off
+    assert retired.wait(5)  # and the old child is ended only after that
+    assert events == ["runaway", "retired"]
+
+
+def test_a_query_whose_client_left_is_a_runaway_too(scripted) -> None:  # type: ignore[no-untyped-def]
+    f, url, first, second, events, retired = scripted
+    s = socket.create_connection(("127.0.0.1", f.port))
+    text = b"ASK { <urn:forever> ?p ?o }"
+    s.sendall(
+        b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(text), text)
+    )
+    time.sleep(0.1)
+    s.close()
+    assert retired.wait(5) and events == ["runaway", "retired"]
+
+
+def test_an_abandoned_query_that_ends_within_the_grace_is_not_a_runaway(scripted) -> None:  # type: ignore[no-untyped-def]
+    f, url, first, second, events, retired = scripted
+    s = socket.create_connection(("127.0.0.1", f.port))
+    text = b"ASK { <urn:quick> ?p ?o }"
+    s.sendall(
+        b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(text), text)
+    )
+    s.close()
+    time.sleep(1.0)
+    assert events == [] and _query(url, "ASK { <urn:again> ?p ?o }") == (200, b"answered\n")
+    assert any("urn:again" in t for t in first.seen)
+
+
+def test_keep_alive_clients_get_several_answers_on_one_connection(served) -> None:  # type: ignore[no-untyped-def]
+    import http.client
+
+    f, _ = served
+    conn = http.client.HTTPConnection("127.0.0.1", f.port, timeout=10)
+    for n in range(3):
+        conn.request(
+            "GET", "/query?query=" + urllib.parse.quote(f"SELECT ({n} AS ?n) {{}}"), headers={"Accept": "text/csv"}
+        )
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.read().split() == [b"n", str(n).encode()]
+    conn.close()
+
+
+def test_ip5graph_serve_replaces_an_oxigraph_busy_with_an_abandoned_query(upstream) -> None:  # type: ignore[no-untyped-def]
+    """A query that only computes (no row before the end) cannot be stopped inside Oxigraph: after its
+    503 and the grace, a fresh child answers, and the busy one is ended, not left computing."""
+    from qhelpers import FIXTURES
+
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    location = process.store_location(Inputs.default([FIXTURES]))
+    server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=1)
+    with server:
+        assert server.process is not None
+        old = server.process
+        slow = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j }"
+        status, body = _ask(server.url, path="/query?query=" + urllib.parse.quote(slow))
+        assert status == 503 and b"timed out after 1 s" in body
+        for _ in range(200):
+            if old.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert old.poll() is not None, "the child busy with the abandoned query is still running"
+        assert server.replaced == 1 and server.process is not old and server.process.poll() is None
+        assert _ask(server.url, path="/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200

@@ -2,35 +2,47 @@
 
 Why a front: `oxigraph serve-read-only` runs SERVICE (it would fetch any URL a client names) and
 has no switch to stop that, a deeply nested query overflows its stack, and its timeout answers
-200 with truncated JSON. So the Oxigraph child listens on a private loopback port and this small
-threaded server, on the public address, forwards only checked queries (the text rebuilt by
-query.safety), bounds their size, nesting, time and answer size, and answers errors with a real
-status and one line of text. Idle connections time out; writes are refused.
+200 with truncated JSON. So the Oxigraph child listens on a private loopback port and this
+server, on the public address, forwards only checked queries (the text rebuilt by query.safety),
+bounds their size, nesting, time and answer size, and answers errors with a real status and one
+line of text. Idle connections time out; writes are refused.
+
+Why asyncio and httptools rather than http.server: a thread and a header parse in pure Python per
+request made the front cost half as much CPU as Oxigraph's own work on our queries, which showed
+as a 1.9x p50 under load (benchmarks/load_serve.py); one event loop, llhttp's parser and kept-alive
+connections to the child cost a fraction of that.
+
+A query that is abandoned (its client left, or its time ran out) while Oxigraph still computes
+it cannot be stopped inside Oxigraph (its server has no cancellation for that; its own
+--timeout-s keeps a thread per query, issue 1874). `on_runaway` then lets the owner (serve.process)
+start a fresh child for new queries and end the old one once its other queries are answered.
 """
 
 from __future__ import annotations
 
-import http.server
-import select
-import socket
+import asyncio
+import http
 import threading
-import time
 import urllib.parse
+from collections.abc import Callable
+
+import httptools
 
 from ip5graph.errors import QueryError, UnsafeQueryError
 from ip5graph.query import limits as query_limits
 from ip5graph.query import safety
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # pragma: no cover
-    from email.message import Message
+from ip5graph.serve.protocol import Refused, checked, query_of
+from ip5graph.serve.upstream import Answer, Exchange, Pool, TooLarge, UpstreamError, request_bytes
 
 # defaults (documented in the README); the CLI can change them
 DEFAULT_TIMEOUT = query_limits.SERVE_TIMEOUT
 DEFAULT_MAX_RESULT_BYTES = 64 << 20
 IDLE_TIMEOUT = 10.0
 MAX_CONNECTIONS = 1024
-_FORWARD_HEADERS = ("Accept",)
+# an abandoned query may still finish on its own this long before its child is replaced
+RUNAWAY_GRACE = 1.0
+_FORWARD_HEADERS = (b"accept",)
+_MAX_HEAD = 64 << 10
 
 
 class Limits:
@@ -51,252 +63,316 @@ class Limits:
         self.max_connections = max_connections
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 class Front:
-    """A threaded HTTP server on (host, port) in front of an Oxigraph server on upstream."""
+    """An asyncio HTTP server on (host, port), in its own thread, before an Oxigraph server on upstream.
 
-    def __init__(self, host: str, port: int, upstream: tuple[str, int], limits: Limits | None = None) -> None:
+    `on_runaway(pool)` is called (in the front's thread) when a query on that child was abandoned
+    and is still running after RUNAWAY_GRACE; the owner answers with `replace_upstream`.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        upstream: tuple[str, int],
+        limits: Limits | None = None,
+        on_runaway: Callable[[Pool], None] | None = None,
+    ) -> None:
         self.limits = limits or Limits()
-        self.upstream = upstream
-        self._slots = threading.BoundedSemaphore(self.limits.max_connections)
-        front = self
-
-        class Handler(_Handler):
-            pass
-
-        Handler.front = front
-        Handler.timeout = self.limits.idle_timeout
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-
-        class Server(http.server.ThreadingHTTPServer):
-            address_family = family
-            daemon_threads = True
-            request_queue_size = 1024
-
-            def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
-                if not front._slots.acquire(blocking=False):
-                    _busy(request)
-                    return
-                super().process_request(request, client_address)
-
-            def handle_error(self, request: object, client_address: object) -> None:
-                pass  # a client that went away mid-answer is not the server's problem: no traceback
-
-            def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
-                try:
-                    super().process_request_thread(request, client_address)
-                finally:
-                    front._slots.release()
-
-        self.server = Server((host.strip("[]"), port), Handler)
-        self.port = self.server.server_address[1]
+        self.pool = Pool(upstream)
+        self.on_runaway = on_runaway
+        self.connections = 0
+        self.loop = asyncio.new_event_loop()
+        try:
+            self.server = self.loop.run_until_complete(
+                self.loop.create_server(
+                    lambda: _Connection(self), host.strip("[]"), port, backlog=1024, reuse_address=True
+                )
+            )
+        except BaseException:
+            self.loop.close()
+            raise
+        self.port: int = self.server.sockets[0].getsockname()[1]
         self._thread: threading.Thread | None = None
 
+    @property
+    def upstream(self) -> tuple[str, int]:
+        return self.pool.address
+
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.server.serve_forever, name="ip5graph-front", daemon=True)
+        self._thread = threading.Thread(target=self.loop.run_forever, name="ip5graph-front", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        if self.loop.is_closed():
+            return
 
+        async def close() -> None:
+            self.server.close()
+            self.pool.retire()
+            await asyncio.sleep(0)
 
-def _busy(request: socket.socket) -> None:
-    try:
-        request.sendall(
-            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-            b"Content-Length: 35\r\n\r\ntoo many connections; retry later\r\n"
-        )
-    except OSError:
-        pass
-    request.close()
-
-
-def query_of(method: str, path: str, headers: Message, body: bytes) -> str | None:
-    """The SPARQL query text of a SPARQL-protocol request, or None when it is not a query request."""
-    url = urllib.parse.urlsplit(path)
-    if url.path.rstrip("/") != "/query":
-        return None
-    params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    if method == "POST" and ctype == "application/sparql-query":
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _Refused(400, "the query is not UTF-8") from None
-    if method == "POST" and ctype == "application/x-www-form-urlencoded":
-        try:
-            params.update(urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True, errors="strict"))
-        except (UnicodeDecodeError, ValueError):
-            raise _Refused(400, "the form is not URL-encoded UTF-8") from None
-    elif method == "POST":
-        raise _Refused(415, "POST a query as application/sparql-query or a form")
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-        if name in params:
-            raise _Refused(400, f"{name} is not accepted: this server answers over its loaded graph only")
-    queries = params.get("query") or []
-    if len(queries) != 1:
-        raise _Refused(400, "give exactly one query parameter")
-    return queries[0]
-
-
-_CHECKED: dict[str, bytes] = {}
-_CHECKED_MAX = 4096
-
-
-def _checked(text: str) -> bytes:
-    """safety.check's text for this query, remembered: servers see the same queries again and again."""
-    found = _CHECKED.get(text)
-    if found is None:
-        found = safety.check(text, "query").text.encode("utf-8")  # raises for refused queries: not cached
-        if len(_CHECKED) >= _CHECKED_MAX:
-            _CHECKED.clear()
-        _CHECKED[text] = found
-    return found
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    front: Front
-    protocol_version = "HTTP/1.1"
-    server_version = "ip5graph"
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _reply(
-        self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8", extra: dict[str, str] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _error(self, status: int, message: str) -> None:
-        self.close_connection = status >= 500 or status == 413
-        self._reply(status, (" ".join(message.split()) + "\n").encode("utf-8"))
-
-    def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding"):
-            raise _Refused(411, "send a Content-Length")
-        if not length:
-            return b""
-        if not length.isdigit():
-            raise _Refused(400, "bad Content-Length")
-        if int(length) > safety.MAX_QUERY_CHARS * 4:
-            raise _Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
-        return self.rfile.read(int(length))
-
-    def _handle(self) -> None:
-        try:
-            body = self._body()
-            if self.command not in ("GET", "HEAD", "POST"):
-                raise _Refused(403, "this server is read-only")
-            path = urllib.parse.urlsplit(self.path).path.rstrip("/")
-            if path in ("/update", "") and self.command == "POST" or path == "/store" and self.command != "GET":
-                raise _Refused(403, "this server is read-only")
-            text = query_of(self.command, self.path, self.headers, body)
-            if text is not None:
-                checked = safety.check(text, "query")
-                self._forward(
-                    "POST",
-                    "/query",
-                    checked.text.encode("utf-8"),
-                    {"Content-Type": "application/sparql-query; charset=utf-8"},
-                )
-            else:
-                self._forward(self.command, self.path, None, {})
-        except _Refused as e:
-            self._error(e.status, str(e))
-        except UnsafeQueryError as e:
-            self._error(403, str(e))
-        except QueryError as e:
-            self._error(400, str(e))
-
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
-
-    def _client_gone(self) -> bool:
-        """Whether the client hung up (an abandoned query is then stopped, not finished)."""
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
-        except OSError:
-            return True
-
-    def _timed_out(self) -> _Refused:
-        return _Refused(503, f"query timed out after {self.front.limits.timeout:g} s (serve --timeout)")
-
-    def _forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
-        """Relay the request to Oxigraph and its answer, byte for byte, once it is complete.
-
-        One connection per request (Connection: close), so the answer ends where the stream ends
-        and is relayed without being parsed; nothing is sent before it is complete, so a timeout or
-        an answer too large still gets its own status. Closing the connection (at the deadline, or
-        when the client leaves) makes Oxigraph stop writing; its own --timeout-s stops the rest.
-        """
-        limits = self.front.limits
-        deadline = time.monotonic() + limits.timeout
-        for name in _FORWARD_HEADERS:
-            if self.headers.get(name):
-                headers[name] = self.headers[name]
-        head = [f"{method} {path} HTTP/1.1", "Host: oxigraph", "Connection: close"]
-        head += [f"{k}: {v}" for k, v in headers.items()]
-        if body is not None:
-            head.append(f"Content-Length: {len(body)}")
-        try:
-            upstream = socket.create_connection(self.front.upstream, timeout=5)
-        except OSError:
-            raise _Refused(502, "the Oxigraph server did not answer") from None
-        try:
-            upstream.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
-            self._wait_upstream(upstream, deadline)
-            data = bytearray()
-            cap = limits.max_result_bytes + (1 << 16)  # the answer's headers on top
-            while True:
-                upstream.settimeout(max(0.01, deadline - time.monotonic()))
-                chunk = upstream.recv(1 << 18)
-                if not chunk:
-                    break
-                data += chunk
-                if len(data) > cap:
-                    raise _Refused(
-                        507, f"the answer is larger than {limits.max_result_bytes} bytes (serve --max-result-bytes)"
-                    )
-        except TimeoutError:
-            raise self._timed_out() from None
-        except OSError:
-            raise _Refused(502, "the Oxigraph server broke off its answer") from None
-        finally:
-            upstream.close()
-        if not data.startswith(b"HTTP/"):
-            raise _Refused(502, "the Oxigraph server gave no answer")
-        self.close_connection = True  # the relayed answer says Connection: close
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        if self._thread is not None and self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(10)
         else:
-            self.wfile.write(bytes(data).split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+            self.loop.run_until_complete(close())
+        self.loop.close()
 
-    def _wait_upstream(self, upstream: socket.socket, deadline: float) -> None:
-        """Wait until Oxigraph starts answering; give up at the deadline or when the client leaves."""
-        watch_client = True
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise self._timed_out()
-            socks = [upstream, self.connection] if watch_client else [upstream]
-            readable, _, _ = select.select(socks, [], [], min(left, 0.5))
-            if upstream in readable:
+    def replace_upstream(self, address: tuple[str, int], retire: Callable[[], None]) -> None:
+        """From any thread: send new queries to the child at address; call `retire` (in a worker
+        thread) once the old child has no query in flight but abandoned ones."""
+
+        def switch() -> None:
+            old, self.pool = self.pool, Pool(address)
+            old.retire(lambda: self.loop.run_in_executor(None, retire))
+
+        self.loop.call_soon_threadsafe(switch)
+
+    async def forward(
+        self, method: str, target: str, headers: dict[str, str], body: bytes | None, gone: asyncio.Future[None]
+    ) -> Answer:
+        """The child's whole answer; Refused at the deadline, past the size limit, or when the client left."""
+        limits = self.limits
+        pool = self.pool
+        conn, answer = await pool.exchange(request_bytes(method, target, headers, body), limits.max_result_bytes)
+        try:
+            done, _ = await asyncio.wait((answer, gone), timeout=limits.timeout, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            self._abandon(pool, conn, answer)
+            raise
+        if answer in done:
+            error = answer.exception()
+            pool.done(conn, reuse=error is None)
+            if error is None:
+                return answer.result()
+            if isinstance(error, TooLarge):
+                raise Refused(
+                    507, f"the answer is larger than {limits.max_result_bytes} bytes (serve --max-result-bytes)"
+                )
+            raise Refused(502, str(error))
+        self._abandon(pool, conn, answer)
+        if gone.done():
+            raise Refused(499, "client closed the connection")
+        raise Refused(503, f"query timed out after {limits.timeout:g} s (serve --timeout)")
+
+    def _abandon(self, pool: Pool, conn: Exchange, answer: asyncio.Future[Answer]) -> None:
+        """Nobody waits for this answer any more. Oxigraph may finish it within RUNAWAY_GRACE (its
+        connection is then closed, never reused); if not, it is a runaway: the connection is
+        closed (a streaming answer stops at Oxigraph's next write) and the owner is asked for a
+        fresh child, since a query that only computes would otherwise run to its end."""
+        pool.abandoned += 1
+
+        def settle(_: object = None) -> None:
+            timer.cancel()
+            if not answer.cancelled():
+                answer.exception()  # retrieved: no "never retrieved" warning
+            pool.abandoned -= 1
+            pool.done(conn, reuse=False)
+
+        def runaway() -> None:
+            if answer.done():
                 return
-            if self.connection in readable:
-                if self._client_gone():
-                    raise _Refused(499, "client closed the connection")
-                watch_client = False  # a pipelined request waits its turn
+            if self.on_runaway is not None and not pool.retired and not pool.replacing:
+                pool.replacing = True
+                self.on_runaway(pool)
+            conn.close()  # the answer then fails, and settle() runs
+
+        timer = self.loop.call_later(RUNAWAY_GRACE, runaway)
+        answer.add_done_callback(settle)
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Client Closed Request" if status == 499 else ""
+
+
+class _Request:
+    __slots__ = ("method", "target", "headers", "body", "keep_alive")
+
+    def __init__(self) -> None:
+        self.method = ""
+        self.target = ""
+        self.headers: dict[bytes, bytes] = {}
+        self.body: list[bytes] = []
+        self.keep_alive = True
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: requests parsed by httptools, answered one after the other."""
+
+    def __init__(self, front: Front) -> None:
+        self.front = front
+        self.loop = front.loop
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpRequestParser(self)
+        self.current = _Request()
+        self.queue: list[_Request] = []
+        self.size = 0
+        self.worker: asyncio.Task[None] | None = None
+        self.gone: asyncio.Future[None] = self.loop.create_future()
+        self.idle: asyncio.TimerHandle | None = None
+        self.closing = False
+
+    # asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        front = self.front
+        front.connections += 1
+        if front.connections > front.limits.max_connections:
+            self.closing = True
+            self._write(503, b"too many connections; retry later\n", keep_alive=False)
+            return
+        self._arm_idle()
+
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        self.size += len(data)
+        try:
+            if self.size > _MAX_HEAD + safety.MAX_QUERY_CHARS * 4:
+                raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
+            self.parser.feed_data(data)
+        except Refused as e:
+            self._fail(e.status, str(e))
+        except httptools.HttpParserUpgrade:
+            self._fail(400, "protocol upgrades are not supported")
+        except httptools.HttpParserError:
+            self._fail(400, "not a valid HTTP request")
+
+    def eof_received(self) -> bool:
+        self._lost()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.front.connections -= 1
+        self._lost()
+
+    def _lost(self) -> None:
+        self.closing = True
+        if not self.gone.done():
+            self.gone.set_result(None)
+        if self.idle is not None:
+            self.idle.cancel()
+
+    # httptools callbacks
+    def on_url(self, url: bytes) -> None:
+        self.current.target += url.decode("latin-1")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.current.headers[name.lower()] = value
+
+    def on_headers_complete(self) -> None:
+        length = self.current.headers.get(b"content-length", b"0")
+        if length.isdigit() and int(length) > safety.MAX_QUERY_CHARS * 4:
+            raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
+        self.current.method = self.parser.get_method().decode("latin-1")
+        self.current.keep_alive = self.parser.should_keep_alive()
+
+    def on_body(self, body: bytes) -> None:
+        self.current.body.append(body)
+
+    def on_message_complete(self) -> None:
+        self.queue.append(self.current)
+        self.current = _Request()
+        self.size = 0
+        if self.idle is not None:
+            self.idle.cancel()
+            self.idle = None
+        if self.worker is None:
+            self.worker = self.loop.create_task(self._work())
+
+    # answering
+    async def _work(self) -> None:
+        while self.queue and not self.closing:
+            request = self.queue.pop(0)
+            try:
+                answer = await self._answer(request)
+            except Refused as e:
+                if e.status == 499:
+                    break
+                self._error(e.status, str(e), request)
+                continue
+            keep = request.keep_alive and not self.closing
+            self._write(answer.status, answer.body, answer.headers, keep, head_only=request.method == "HEAD")
+        self.worker = None
+        if not self.closing:
+            self._arm_idle()
+
+    async def _answer(self, request: _Request) -> Answer:
+        method = request.method
+        body = b"".join(request.body)
+        if method not in ("GET", "HEAD", "POST"):
+            raise Refused(403, "this server is read-only")
+        path = urllib.parse.urlsplit(request.target).path.rstrip("/")
+        if path in ("/update", "") and method == "POST" or path == "/store" and method != "GET":
+            raise Refused(403, "this server is read-only")
+        headers = {
+            k.decode("latin-1").title(): request.headers[k].decode("latin-1")
+            for k in _FORWARD_HEADERS
+            if k in request.headers
+        }
+        try:
+            text = query_of(method, request.target, request.headers, body)
+            if text is None:  # the query page and its files; HEAD as GET, its body dropped on the way back
+                return await self.front.forward("GET", request.target, headers, None, self.gone)
+            query = checked(text)
+            headers["Content-Type"] = "application/sparql-query; charset=utf-8"
+            return await self.front.forward("POST", "/query", headers, query, self.gone)
+        except UnsafeQueryError as e:
+            raise Refused(403, str(e)) from None
+        except QueryError as e:
+            raise Refused(400, str(e)) from None
+        except UpstreamError as e:
+            raise Refused(502, str(e)) from None
+
+    def _error(self, status: int, message: str, request: _Request | None = None) -> None:
+        keep = status < 500 and status != 413 and (request is None or request.keep_alive)
+        body = (" ".join(message.split()) + "\n").encode("utf-8")
+        self._write(
+            status,
+            body,
+            [(b"Content-Type", b"text/plain; charset=utf-8")],
+            keep,
+            head_only=request is not None and request.method == "HEAD",
+        )
+
+    def _fail(self, status: int, message: str) -> None:
+        """A request that cannot be read: answer it and close."""
+        self.closing = True
+        self.queue.clear()
+        self._error(status, message)
+
+    def _write(
+        self,
+        status: int,
+        body: bytes,
+        headers: list[tuple[bytes, bytes]] | None = None,
+        keep_alive: bool = True,
+        head_only: bool = False,
+    ) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        lines = [f"HTTP/1.1 {status} {_reason(status)}".encode("latin-1")]
+        lines += [k + b": " + v for k, v in headers or [(b"Content-Type", b"text/plain; charset=utf-8")]]
+        lines.append(b"Content-Length: %d" % len(body))
+        if not keep_alive:
+            lines.append(b"Connection: close")
+        transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + (b"" if head_only else body))
+        if not keep_alive:
+            self.closing = True
+            transport.close()
+
+    def _arm_idle(self) -> None:
+        if self.idle is not None:
+            self.idle.cancel()
+        self.idle = self.loop.call_later(self.front.limits.idle_timeout, self._idle_out)
+
+    def _idle_out(self) -> None:
+        if self.worker is None and self.transport is not None:
+            self.closing = True
+            self.transport.close()
