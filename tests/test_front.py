@@ -384,3 +384,23 @@ def test_ip5graph_serve_replaces_an_oxigraph_busy_with_an_abandoned_query(upstre
         assert old.poll() is not None, "the child busy with the abandoned query is still running"
         assert server.replaced == 1 and server.process is not old and server.process.poll() is None
         assert _ask(server.url, path="/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
+
+
+def test_a_client_that_expects_100_continue_gets_it_before_sending_its_query(served) -> None:  # type: ignore[no-untyped-def]
+    f, _ = served
+    text = b"SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    with socket.create_connection(("127.0.0.1", f.port), timeout=5) as s:
+        s.sendall(
+            b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nAccept: text/csv\r\n"
+            b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(text)
+        )
+        s.settimeout(0.5)  # curl would wait a whole second before sending the body anyway
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        s.settimeout(5)
+        s.sendall(text)
+        answer = b""
+        while not answer.endswith(b"400\r\n"):
+            chunk = s.recv(4096)
+            assert chunk, answer
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
