@@ -32,6 +32,12 @@ def fixture_kgs() -> dict[str, KnowledgeGraph]:
 
 
 @pytest.fixture(scope="session")
+def bundled_kgs() -> dict[str, KnowledgeGraph]:
+    """The bundled graph (ontology and graph_data), opened once on each engine (loaded on first use)."""
+    return {engine: ip5graph.open(engine=engine) for engine in ("oxigraph", "rdflib")}
+
+
+@pytest.fixture(scope="session")
 def views_kg() -> KnowledgeGraph:
     """tests/fixtures/views_small.ttl (with the ontology): the graph behind the network, views and site tests."""
     from netgraph import FIXTURE

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
     import rdflib
 
+    from ip5graph.network.lookup import Entities
     from ip5graph.network.projection import Loaded
     from ip5graph.query.engines.base import Engine
     from ip5graph.query.limits import Budget
@@ -57,6 +58,7 @@ class KnowledgeGraph:
         self._store: ox.Store | None = None
         self._rdflib: rdflib.Graph | None = None
         self._networks: dict[bool, Loaded] = {}
+        self._entities: Entities | None = None  # name lookup's entries (find_entity), made once
 
     @property
     def engine(self) -> Engine:
@@ -117,10 +119,19 @@ class KnowledgeGraph:
 
     def find_entity(self, name: str) -> str:
         """The IRI of an entity named by label (any language), alternative spelling or slug, as
-        `view --focus` finds it; a UsageError with a "did you mean" list when it is not one."""
-        from ip5graph.network.navigation import find
+        `view --focus` finds it; a UsageError with a "did you mean" list when it is not one.
 
-        return find(self.network().graph, name)
+        Read from the network when it is already projected, else from the store's type and label
+        triples (network.lookup.of_store: same answers, without networkx or projecting the graph)."""
+        from ip5graph.network import lookup
+
+        if self._entities is None:
+            if False in self._networks:
+                self._entities = lookup.of_network(self._networks[False].graph)
+            else:
+                self.engine  # noqa: B018 - opens the store or the rdflib graph
+                self._entities = lookup.of_store(self._store if self._store is not None else self.to_rdflib())
+        return lookup.find(self._entities, name)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph (loaded once, then cached on this object)."""

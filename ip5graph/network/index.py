@@ -7,13 +7,24 @@ once keeps it linear in the number of triples.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from ip5graph.network.vocabulary import ID, LABEL, PREF_LABEL, TYPE, humanize, local_name, slug_of
+from ip5graph.network.vocabulary import (
+    ALT_LABEL,
+    ID,
+    LABEL,
+    PREF_LABEL,
+    SOURCE,
+    TYPE,
+    humanize,
+    local_name,
+    slug_of,
+    undescribed_entity,
+)
 from ip5graph.rdf.terms import from_rdflib, pick_label
 
 
@@ -51,17 +62,23 @@ def term(t: Any) -> str | Lit | None:
     return None
 
 
-def triples_of(source: Any) -> Iterator[tuple[Any, Any, Any]]:
-    """(s, p, o) from an rdflib Graph, a pyoxigraph Store or any iterable of triples/quads."""
+def triples_of(source: Any, subject: str | None = None, predicate: str | None = None) -> Iterator[tuple[Any, Any, Any]]:
+    """(s, p, o) from an rdflib Graph, a pyoxigraph Store or any iterable of triples/quads; with a
+    subject or predicate IRI, only those triples (a store or rdflib graph finds them by its index)."""
     if hasattr(source, "quads_for_pattern"):
-        for q in source.quads_for_pattern(None, None, None, None):
+        s, p = (ox.NamedNode(i) if i is not None else None for i in (subject, predicate))
+        for q in source.quads_for_pattern(s, p, None, None):
             yield q.subject, q.predicate, q.object
         return
+    if (subject is not None or predicate is not None) and hasattr(source, "triples"):
+        from rdflib import URIRef
+
+        yield from source.triples(tuple(URIRef(i) if i is not None else None for i in (subject, predicate, None)))
+        return
     for t in source:
-        if hasattr(t, "subject"):
-            yield t.subject, t.predicate, t.object
-        else:
-            yield t[0], t[1], t[2]
+        s_, p_, o_ = (t.subject, t.predicate, t.object) if hasattr(t, "subject") else (t[0], t[1], t[2])
+        if (subject is None or term(s_) == subject) and (predicate is None or term(p_) == predicate):
+            yield s_, p_, o_
 
 
 def is_iri(o: Any) -> bool:
@@ -114,6 +131,16 @@ class Index:
             if iri not in self.labels:
                 self.labels[iri] = defaultdict(list, {k: list(v) for k, v in vocab_langs.items()})
 
+    def names(self, iri: str, lang: str = "en") -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
+        """A node's labels and alternative labels, by language (both sorted), and its display label
+        (its slug when it has none): what the projection shows and what name lookup matches."""
+        labels = {k: list(v) for k, v in sorted(self.labels.get(iri, {}).items())}
+        alt: dict[str, list[str]] = defaultdict(list)
+        for p, o in self.terms[iri].out if iri in self.terms else ():
+            if p == ALT_LABEL and is_literal(o):
+                alt[lang_of(o)].append(str(o))
+        return labels, {k: sorted(set(v)) for k, v in sorted(alt.items())}, label_in(labels, lang) or slug_of(iri)
+
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri)
         found = label_in(labels, lang) if labels else ""
@@ -134,6 +161,20 @@ class Index:
     def first(self, iri: str, prop: str) -> Any:
         found = self.values(iri, prop)
         return min(found, key=str) if found else None
+
+
+def pointed_at(
+    nodes: Iterable[str], out: Callable[[str], Iterable[tuple[str, Any]]], described: Callable[[str], bool]
+) -> set[str]:
+    """The IRIs the nodes point at (`out`: a node's (predicate, object) pairs, types left out) that
+    have no triples of their own and are still entities (vocabulary.undescribed_entity): partial
+    data and query results draw them as nodes. One rule for the projection and for name lookup."""
+    found: set[str] = set()
+    for iri in nodes:
+        for p, o in out(iri):
+            if is_iri(o) and p != SOURCE and undescribed_entity(str(o)) and not described(str(o)):
+                found.add(str(o))
+    return found
 
 
 def literal_text(o: Any) -> str:

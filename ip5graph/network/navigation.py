@@ -10,9 +10,11 @@ from typing import Any
 
 import networkx as nx
 
-from ip5graph.errors import UsageError
+from ip5graph.network import lookup
+from ip5graph.network.lookup import EntityNotFound as EntityNotFound  # re-exported: callers of resolve catch it
+from ip5graph.network.lookup import all_labels as all_labels  # re-exported: the workbench's search index
 from ip5graph.network.projection import project
-from ip5graph.network.vocabulary import ID, slug_of
+from ip5graph.network.vocabulary import slug_of
 
 # -- helpers on the projected graph ---------------------------------------------------------
 
@@ -23,108 +25,15 @@ def sources_of(g: nx.MultiDiGraph, keys: Iterable[str]) -> list[dict[str, str]]:
     return [table.get(k, {"iri": k, "id": slug_of(k), "label": k, "tier": "", "address": ""}) for k in keys]
 
 
-def all_labels(attrs: dict[str, Any]) -> list[str]:
-    """Every label and alternative label of a node, in every language, for searching."""
-    found: list[str] = []
-    for group in ("labels", "alt_labels"):
-        for values in attrs.get(group, {}).values():
-            found.extend(values)
-    return found
-
-
-class EntityNotFound(LookupError):
-    """Raised when a name matches no node or several."""
-
-
 def resolve(g: nx.MultiDiGraph, name: str) -> str:
-    """Find a node by IRI, 'kind/slug', slug, or label in any language (case-insensitive).
-
-    Ambiguous names raise with the candidates listed, so the CLI can say which to pick.
-    """
-    if name in g:
-        return name
-    text = name.strip()
-    if text.startswith(ID) and text in g:
-        return text
-    exact = [n for n in g if g.nodes[n].get("slug") == text]
-    if len(exact) == 1:
-        return exact[0]
-    folded = text.casefold()
-    by_slug = [n for n in g if g.nodes[n].get("slug", "").split("/")[-1] == folded]
-    if len(by_slug) == 1:
-        return by_slug[0]
-    by_label = sorted(n for n in g if any(lbl.casefold() == folded for lbl in all_labels(g.nodes[n])))
-    if len(by_label) == 1:
-        return by_label[0]
-    candidates = sorted(set(by_slug) | set(by_label))
-    if not candidates:
-        candidates, best = _by_words(g, folded)
-        if best is not None:
-            return best
-    if candidates:
-        shown = ", ".join(g.nodes[c]["slug"] for c in candidates[:8])
-        raise EntityNotFound(f"'{name}' is ambiguous: {shown}; did you mean one of these?")
-    near = _near(g, folded)
-    hint = f"; did you mean: {_shown(g, near)}?" if near else ""
-    raise EntityNotFound(f"no entity called '{name}'{hint}")
-
-
-# words a short name may leave out: "14th heads meeting" is the "14th IP5 heads of office meeting"
-_FILLER = {"ip5", "of", "office", "the", "and"}
-
-
-def _words(text: str, keep_brackets: bool = False) -> set[str]:
-    """The words of a name without filler; a label's bracketed part (place, year) only on request."""
-    import re
-
-    text = text.casefold() if keep_brackets else re.sub(r"\(.*?\)", " ", text.casefold())
-    return set(re.findall(r"[^\W_]+", text)) - _FILLER
-
-
-def _by_words(g: nx.MultiDiGraph, folded: str) -> tuple[list[str], str | None]:
-    """Nodes whose label has every word of the name, closest first, and the one to take: the only
-    such node, or (for a name of two words or more) the one with clearly the fewest other words."""
-    wanted = _words(folded)
-    if not wanted:
-        return [], None
-    scored: dict[str, int] = {}
-    for n in g:
-        for label in all_labels(g.nodes[n]):
-            if wanted <= _words(label, keep_brackets=True):
-                scored[n] = min(scored.get(n, 99), len(_words(label) - wanted))
-    ranked = sorted(scored, key=lambda n: (scored[n], n))
-    if len(ranked) == 1:
-        return ranked, ranked[0]
-    if len(wanted) >= 2 and len(ranked) > 1 and scored[ranked[0]] < scored[ranked[1]]:
-        return ranked, ranked[0]
-    return ranked, None
-
-
-def _near(g: nx.MultiDiGraph, folded: str) -> list[str]:
-    """Up to five nodes whose label or slug is spelt like the name."""
-    import difflib
-
-    names: dict[str, str] = {}
-    for n in sorted(g):
-        for text in [g.nodes[n].get("slug", "").split("/")[-1], *all_labels(g.nodes[n])]:
-            names.setdefault(text.casefold(), n)
-    close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.6)
-    return list(dict.fromkeys(names[c] for c in close))
-
-
-def _shown(g: nx.MultiDiGraph, nodes: list[str]) -> str:
-    return ", ".join(f"{g.nodes[n]['slug']} ({g.nodes[n].get('label', '')})" for n in nodes[:8])
+    """Find a node by IRI, 'kind/slug', slug, or label in any language (case-insensitive): the rules
+    of network.lookup over the network's nodes. Ambiguous names raise with the candidates listed."""
+    return lookup.resolve(lookup.of_network(g), name)
 
 
 def resolve_quiet(g: nx.MultiDiGraph, name: str) -> str | None:
     """resolve(), also taking prefixed names (meeting:heads-2021), or None instead of an error."""
-    kind, sep, local = name.partition(":")
-    if sep and not local.startswith("//") and f"{ID}{kind}/{local}" in g:
-        return f"{ID}{kind}/{local}"
-    try:
-        return resolve(g, name)
-    except EntityNotFound:
-        return None
+    return lookup.resolve_quiet(lookup.of_network(g), name)
 
 
 def neighbourhood(g: nx.MultiDiGraph, focus: str, depth: int = 1) -> nx.MultiDiGraph:
@@ -206,13 +115,7 @@ def iter_edges_sorted(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[
 
 def find(g: nx.MultiDiGraph, name: str) -> str:
     """A node by IRI, prefixed name, kind/slug, slug or label; a UsageError when it is not one."""
-    node = resolve_quiet(g, name)
-    if node is not None:
-        return node
-    try:
-        return resolve(g, name)
-    except EntityNotFound as e:
-        raise UsageError(str(e.args[0]) + " (give a slug such as office/jpo, or a label)") from None
+    return lookup.find(lookup.of_network(g), name)
 
 
 def result_graph(g: nx.MultiDiGraph, result: Any) -> nx.MultiDiGraph:

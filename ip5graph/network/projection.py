@@ -22,10 +22,10 @@ from ip5graph.network.index import (
     SubjectFacts,
     is_iri,
     is_literal,
-    label_in,
     lang_of,
     lex,
     literal_text,
+    pointed_at,
     triples_of,
 )
 from ip5graph.network.vocabulary import (
@@ -35,21 +35,18 @@ from ip5graph.network.vocabulary import (
     ID,
     IP5,
     LABEL,
-    NOT_ENTITY_KINDS,
     OWL,
     PARTICIPATION,
     PERSON,
     PREF_LABEL,
     ROLE_EDGES,
     SOURCE,
-    SOURCE_CLASS,
-    STATEMENT,
     TENURE,
     VOCAB_KINDS,
     humanize,
-    is_meta,
     local_name,
     main_class,
+    role_of,
     slug_of,
 )
 
@@ -90,32 +87,20 @@ class _Projector:
         tenures: list[str] = []
         participations: list[str] = []
         for iri in sorted(self.ix.terms):
-            types = self.ix.terms[iri].types
-            if not types or is_meta(types, iri):
-                continue
-            if SOURCE_CLASS in types:
+            role = role_of(self.ix.terms[iri].types, iri)
+            if role == "source":
                 self.sources[iri] = self._source(iri)
-            elif STATEMENT in types:
+            elif role == "statement":
                 claims.add(iri)
-            elif TENURE in types or PARTICIPATION in types:
+            elif role in ("tenure", "participation"):
                 nary.add(iri)
-                (tenures if TENURE in types else participations).append(iri)
+                (tenures if role == "tenure" else participations).append(iri)
                 if self.keep_nary:
                     nodes.add(iri)
-            else:
+            elif role == "entity":
                 nodes.add(iri)
         # IRIs that entities point at without describing them (partial data, query results)
-        for iri in sorted(nodes):
-            for p, o in self.ix.terms[iri].out:
-                if is_iri(o) and p not in (SOURCE,):
-                    oi = str(o)
-                    if (
-                        oi.startswith(ID)
-                        and oi not in self.ix.terms
-                        and oi not in nodes
-                        and slug_of(oi).split("/")[0] not in NOT_ENTITY_KINDS
-                    ):
-                        nodes.add(oi)
+        nodes |= pointed_at(sorted(nodes), lambda iri: self.ix.terms[iri].out, lambda iri: iri in self.ix.terms)
         return sorted(nodes), nary, claims, tenures, participations
 
     def _source(self, iri: str) -> dict[str, str]:
@@ -140,8 +125,7 @@ class _Projector:
     def _node_attrs(self, iri: str, nodes: set[str]) -> dict[str, Any]:
         term = self.ix.terms.get(iri, SubjectFacts())
         cls = main_class(term.types)
-        labels = {k: list(v) for k, v in sorted(self.ix.labels.get(iri, {}).items())}
-        alt: dict[str, list[str]] = defaultdict(list)
+        labels, alt_labels, label = self.ix.names(iri, self.lang)
         dates: dict[str, list[str]] = defaultdict(list)
         facts: list[list[str]] = []
         comment = ""
@@ -150,8 +134,8 @@ class _Projector:
             if p in (LABEL, PREF_LABEL, SOURCE, IP5 + "hasStatement"):
                 continue
             if p == ALT_LABEL and is_literal(o):
-                alt[lang_of(o)].append(str(o))
-            elif p == COMMENT and is_literal(o):
+                continue  # in alt_labels
+            if p == COMMENT and is_literal(o):
                 if lang_of(o) in ("en", "") and (not comment or str(o) < comment):
                     comment = str(o)
             elif is_literal(o):
@@ -168,9 +152,9 @@ class _Projector:
             "iri": iri,
             "slug": slug,
             "kind": slug.split("/")[0] if iri.startswith(ID) and "/" in slug else "",
-            "label": label_in(labels, self.lang) or slug,
+            "label": label,
             "labels": labels,
-            "alt_labels": {k: sorted(set(v)) for k, v in sorted(alt.items())},
+            "alt_labels": alt_labels,
             "cls": cls,
             "cls_label": self._class_label(cls),
             "comment": comment,

@@ -195,6 +195,29 @@ def is_meta(types: set[str], iri: str) -> bool:
     return bool(types & META_CLASSES) or iri.startswith(META_NAMESPACES)
 
 
+def role_of(types: set[str], iri: str) -> str:
+    """What the projection makes of a subject with these types: '' (nothing: untyped, or an ontology
+    term), 'source', 'statement', 'tenure' or 'participation' (n-ary records), or 'entity' (a node).
+    One rule for the projection and for name lookup straight from the store (network.lookup)."""
+    if not types or is_meta(types, iri):
+        return ""
+    if SOURCE_CLASS in types:
+        return "source"
+    if STATEMENT in types:
+        return "statement"
+    if TENURE in types:
+        return "tenure"
+    if PARTICIPATION in types:
+        return "participation"
+    return "entity"
+
+
+def undescribed_entity(iri: str) -> bool:
+    """Whether an IRI that an entity points at, with no triples of its own (partial data, query
+    results), is still drawn as a node: a data IRI of an entity kind."""
+    return iri.startswith(ID) and slug_of(iri).split("/")[0] not in NOT_ENTITY_KINDS
+
+
 # class -> (colour, vis shape); the legend shows them in this order.
 CLASS_STYLE: dict[str, tuple[str, str]] = {
     IP5 + "HeadsMeeting": ("#d62728", "diamond"),
