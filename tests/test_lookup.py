@@ -125,6 +125,8 @@ def test_names_in_the_small_fixture(small_kgs, engine: str) -> None:
         ("gamma", "office/gamma"),
         ("unlabelled", "person/unlabelled"),
         ("2nd alpha heads meeting", "meeting/second"),
+        ("the 1st heads of office meeting", "meeting/first"),  # filler words left out
+        (f"  {ID}office/beta ", "office/beta"),
     ]:
         assert kg.find_entity(name) == ID + slug, name
     for name, message in [
@@ -135,6 +137,8 @@ def test_names_in_the_small_fixture(small_kgs, engine: str) -> None:
         ("Tenure Alpha", "no entity called 'Tenure Alpha'"),
         ("Alpha thing", "no entity called 'Alpha thing'"),  # an ontology term
         ("role/chair", "no entity called 'role/chair'"),
+        ("urn:x-not-a-name", "no entity called 'urn:x-not-a-name'"),  # an IRI is not an alternative label
+        ("unlabeled", "no entity called 'unlabeled'; did you mean: person/unlabelled (person/unlabelled)?"),
     ]:
         with pytest.raises(UsageError) as e:
             kg.find_entity(name)
