@@ -2,20 +2,20 @@
 and KnowledgeGraph.find_entity.
 
 Why its own module, without networkx: the matcher works on (IRI -> slug, label, names) entries,
-made either from a projected network (of_network) or straight from the store's type and label
-triples (of_store, a few index look-ups). The cold `ip5graph query` path then names entities
+made either from a projected network (of_network) or straight from the store's type triples
+and the entities' own triples (of_store, index look-ups). The cold `ip5graph query` path then names entities
 without importing networkx or projecting the whole graph, and both give the same answers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ip5graph.errors import UsageError
 from ip5graph.network.index import Index, pointed_at, term, triples_of
-from ip5graph.network.vocabulary import ALT_LABEL, ID, LABEL, PREF_LABEL, TYPE, role_of, slug_of
+from ip5graph.network.vocabulary import ID, TYPE, role_of, slug_of
 
 
 class Named(NamedTuple):
@@ -50,23 +50,21 @@ def of_network(g: Any) -> dict[str, Named]:
 
 def of_store(source: Any) -> dict[str, Named]:
     """The entries the projection of `source` (a pyoxigraph Store, an rdflib Graph or triples) would
-    have, read from its type and label triples only: the projection's own rules (vocabulary.role_of,
-    index.pointed_at, Index.names) on the triples they look at."""
-    ix = Index(t for p in (TYPE, LABEL, PREF_LABEL, ALT_LABEL) for t in triples_of(source, predicate=p))
-    nodes = {iri for iri in ix.terms if role_of(ix.terms[iri].types, iri) == "entity"}
-
-    def out(iri: str) -> Iterable[tuple[str, Any]]:
-        for _, p, o in triples_of(source, subject=iri):
-            pi, oi = term(p), term(o)
-            if isinstance(pi, str) and pi != TYPE and oi is not None:
-                yield pi, oi
+    have, read from its type triples and the entities' own triples only: the projection's own rules
+    (vocabulary.role_of, index.pointed_at, Index.names) on the triples they look at."""
+    typed = Index(triples_of(source, predicate=TYPE))
+    nodes = sorted(iri for iri in typed.terms if role_of(typed.terms[iri].types, iri) == "entity")
+    ix = Index(t for iri in nodes for t in triples_of(source, subject=iri))  # labels, alternative labels, links
 
     def described(iri: str) -> bool:  # a subject of a triple the projection reads (not to a blank node)
-        return any(term(o) is not None for _, _, o in triples_of(source, subject=iri))
+        return (
+            iri in typed.terms
+            or iri in ix.terms
+            or any(term(o) is not None for _, _, o in triples_of(source, subject=iri))
+        )
 
-    nodes |= pointed_at(sorted(nodes), out, described)
     found: dict[str, Named] = {}
-    for iri in sorted(nodes):
+    for iri in sorted({*nodes, *pointed_at(nodes, lambda iri: ix.terms[iri].out, described)}):
         labels, alt, label = ix.names(iri)
         found[iri] = Named(slug_of(iri), label, tuple(all_labels({"labels": labels, "alt_labels": alt})))
     return found

@@ -1,0 +1,78 @@
+"""Cost of naming a query parameter by its label instead of its IRI, in fresh processes, one run.
+
+`ip5graph query 04-office-heads --param office="Japan Patent Office"` (and 06-person-profile with
+person="Kasutani Toshihide") beside the same query with the IRI (office:jpo, person:...): the name
+is looked up in the local graph first (KnowledgeGraph.find_entity). Runs are interleaved so that
+machine noise hits all commands alike; prints the median wall time of each and the ratio
+name / IRI. --root runs another checkout's ip5graph (e.g. main, for a before/after in one run).
+Target: a name costs at most 1.3x the IRI.
+
+    python benchmarks/name_lookup.py [--runs 15] [--root ../other-checkout]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# query, parameter, the value by name, the same entity by IRI (the queries' own `# example:` values)
+CASES = [
+    ("04-office-heads", "office", "Japan Patent Office", "office:jpo"),
+    ("06-person-profile", "person", "Kasutani Toshihide", "person:kasutani-toshihide"),
+]
+
+
+def _time(cmd: list[str], root: Path) -> float:
+    t = time.perf_counter()
+    # `python -m` puts the working directory first on sys.path: run in the checkout to measure
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()[:500]}")
+    return elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose ip5graph runs (default: this one)")
+    args = ap.parse_args()
+    root = args.root.resolve()
+    base = [sys.executable, "-m", "ip5graph", "query"]
+    commands: dict[str, list[str]] = {}
+    for query, param, name, iri in CASES:
+        for kind, value in (("iri ", iri), ("name", name)):
+            commands[f"{kind} {query} {param}={value}"] = base + [
+                query,
+                "--param",
+                f"{param}={value}",
+                "--format",
+                "csv",
+            ]
+    for cmd in commands.values():  # warm-up: page cache, the cached store built
+        _time(cmd, root)
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(args.runs):
+        for key, cmd in commands.items():
+            times[key].append(_time(cmd, root))
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    print(f"cold processes, median of {args.runs} interleaved runs (ms); ip5graph from {root}")
+    ratios = []
+    for query, param, name, iri in CASES:
+        by_iri = med[f"iri  {query} {param}={iri}"]
+        by_name = med[f"name {query} {param}={name}"]
+        ratios.append(by_name / by_iri)
+        print(f"  {query:<20} {param}={iri:<28} {by_iri:7.1f}")
+        print(f"  {query:<20} {param}={name:<28} {by_name:7.1f}   x{by_name / by_iri:.2f} vs the IRI")
+    worst = max(ratios)
+    print(f"ratio name / IRI: worst {worst:.2f} (target <= 1.3): {'OK' if worst <= 1.3 else 'ABOVE TARGET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
