@@ -102,7 +102,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         from ip5graph.cli.serve import remote_engine
 
         remote = remote_engine(args)
-    # names in parameters are looked up in the local graph (projected only if a name is given)
+    # names in parameters are looked up in the local graph's store (network.lookup; no projection)
     kg = open_graph(data=args.data, engine=args.engine, store="cached")
     if args.expr:
         prepared = parameters.prepare_text(args.expr, params)
