@@ -404,3 +404,27 @@ def test_a_client_that_expects_100_continue_gets_it_before_sending_its_query(ser
             assert chunk, answer
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_replaced_children_still_answering_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many runaways come, at most MAX_OLD_CHILDREN replaced Oxigraph processes live on."""
+    from qhelpers import FIXTURES
+
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    location = process.store_location(Inputs.default([FIXTURES]))
+    server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=5)
+    # as if every old child still had a query to finish: the front never says they are idle
+    monkeypatch.setattr(front.Front, "replace_upstream", lambda self, address, retire: None)
+    with server:
+        for n in range(process.MAX_OLD_CHILDREN + 3):
+            server.replace_child()  # what the front does on a runaway
+            for _ in range(200):
+                if server.replaced == n + 1:
+                    break
+                time.sleep(0.05)
+            live = [c for c in server.children if c.poll() is None]
+            assert len(live) <= process.MAX_OLD_CHILDREN + 1, (n, len(live))
+        assert server.replaced == process.MAX_OLD_CHILDREN + 3
+    assert server.children == []
