@@ -34,9 +34,10 @@ def _tool(name: str) -> list[str] | None:
     return [found] if found else None
 
 
-def _time(cmd: list[str]) -> float:
+def time_process(cmd: list[str], cwd: Path = ROOT) -> float:
+    """Wall seconds of one fresh process (output thrown away); stops the benchmark if it fails."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()[:500]}")
@@ -81,11 +82,11 @@ def main() -> int:
                 "csv",
             ]
         for cmd in commands.values():  # warm-up: page cache, store built
-            _time(cmd)
+            time_process(cmd)
         times: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(args.runs):
             for key, cmd in commands.items():
-                times[key].append(_time(cmd))
+                times[key].append(time_process(cmd))
     med = {k: statistics.median(v) * 1000 for k, v in times.items()}
     print(f"cold processes, median of {args.runs} interleaved runs (ms); ip5graph: {' '.join(ip5)}")
     print(f"  {'python -c pass':<40} {med['python -c pass']:7.1f}")

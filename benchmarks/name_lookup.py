@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from cold_query import time_process  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 # query, parameter, the value by name, the same entity by IRI (the queries' own `# example:` values)
@@ -27,22 +27,12 @@ CASES = [
 ]
 
 
-def _time(cmd: list[str], root: Path) -> float:
-    t = time.perf_counter()
-    # `python -m` puts the working directory first on sys.path: run in the checkout to measure
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root)
-    elapsed = time.perf_counter() - t
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()[:500]}")
-    return elapsed
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose ip5graph runs (default: this one)")
     args = ap.parse_args()
-    root = args.root.resolve()
+    root = args.root.resolve()  # `python -m` puts the working directory first on sys.path: run there
     base = [sys.executable, "-m", "ip5graph", "query"]
     commands: dict[str, list[str]] = {}
     for query, param, name, iri in CASES:
@@ -55,11 +45,11 @@ def main() -> int:
                 "csv",
             ]
     for cmd in commands.values():  # warm-up: page cache, the cached store built
-        _time(cmd, root)
+        time_process(cmd, root)
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(args.runs):
         for key, cmd in commands.items():
-            times[key].append(_time(cmd, root))
+            times[key].append(time_process(cmd, root))
     med = {k: statistics.median(v) * 1000 for k, v in times.items()}
     print(f"cold processes, median of {args.runs} interleaved runs (ms); ip5graph from {root}")
     ratios = []
