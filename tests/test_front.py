@@ -404,3 +404,45 @@ def test_a_client_that_expects_100_continue_gets_it_before_sending_its_query(ser
             assert chunk, answer
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def _in_flight(port: int, text: bytes) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(
+        b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(text), text)
+    )
+    return s
+
+
+def _read_all(s: socket.socket) -> bytes:
+    answer = b""
+    while chunk := s.recv(4096):
+        answer += chunk
+    return answer
+
+
+def test_stop_with_queries_in_flight_answers_503_and_leaves_no_task_or_thread(scripted, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Stopping must not print "Task was destroyed but it is pending" or "Event loop is closed"
+    (both came from worker tasks left pending when the loop closed)."""
+    import gc
+    import sys
+    import threading
+
+    f, url, first, second, events, retired = scripted
+    troubles: list[object] = []
+    f.loop.set_exception_handler(lambda loop, context: troubles.append(context.get("message")))
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: troubles.append(u.exc_value))
+    clients = [_in_flight(f.port, b"ASK { <urn:forever> ?p ?o }") for _ in range(3)]
+    for _ in range(100):
+        if len(first.seen) == 3:
+            break
+        time.sleep(0.02)
+    f.stop()
+    for s in clients:
+        answer = _read_all(s)
+        s.close()
+        assert answer.startswith(b"HTTP/1.1 503 ") and answer.endswith(b"the server is stopping\n"), answer
+    gc.collect()
+    assert troubles == []
+    assert not any(t.name == "ip5graph-front" for t in threading.enumerate())

@@ -81,7 +81,8 @@ class Front:
         self.limits = limits or Limits()
         self.pool = Pool(upstream)
         self.on_runaway = on_runaway
-        self.connections = 0
+        self.clients: set[_Connection] = set()
+        self.pools = [self.pool]  # the current one and retired ones still draining
         self.loop = asyncio.new_event_loop()
         try:
             self.server = self.loop.run_until_complete(
@@ -104,13 +105,25 @@ class Front:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop listening, answer requests in flight with 503, and end every task and connection.
+
+        Why so thorough: a task or transport left pending when the loop closes prints a traceback
+        (\"Task was destroyed but it is pending\", \"Event loop is closed\") on the way out."""
         if self.loop.is_closed():
             return
 
         async def close() -> None:
             self.server.close()
-            self.pool.retire()
-            await asyncio.sleep(0)
+            workers = [c.worker for c in self.clients if c.worker is not None]
+            for client in list(self.clients):
+                client.shut_down()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for pool in self.pools:
+                pool.retire()
+                pool.close_all()
+            for _ in range(3):  # connection_lost of the closed transports, then the answers' callbacks
+                await asyncio.sleep(0)
+            await self.loop.shutdown_default_executor()
 
         if self._thread is not None and self._thread.is_alive():
             asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
@@ -126,7 +139,13 @@ class Front:
 
         def switch() -> None:
             old, self.pool = self.pool, Pool(address)
-            old.retire(lambda: self.loop.run_in_executor(None, retire))
+            self.pools.append(self.pool)
+
+            def drained() -> None:
+                self.pools.remove(old)
+                self.loop.run_in_executor(None, retire)
+
+            old.retire(drained)
 
         self.loop.call_soon_threadsafe(switch)
 
@@ -221,8 +240,8 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         front = self.front
-        front.connections += 1
-        if front.connections > front.limits.max_connections:
+        front.clients.add(self)
+        if len(front.clients) > front.limits.max_connections:
             self.closing = True
             self._write(503, b"too many connections; retry later\n", keep_alive=False)
             return
@@ -248,8 +267,17 @@ class _Connection(asyncio.Protocol):
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.front.connections -= 1
+        self.front.clients.discard(self)
         self._lost()
+
+    def shut_down(self) -> None:
+        """The front stops: a request in flight gets 503, the connection closes."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self._error(503, "the server is stopping")
+        self._lost()
+        if self.transport is not None:
+            self.transport.close()
 
     def _lost(self) -> None:
         self.closing = True
