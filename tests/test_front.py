@@ -446,3 +446,67 @@ def test_stop_with_queries_in_flight_answers_503_and_leaves_no_task_or_thread(sc
     gc.collect()
     assert troubles == []
     assert not any(t.name == "ip5graph-front" for t in threading.enumerate())
+
+
+def _serve_cli(port: int, *args: str, nofile: int | None = None) -> subprocess.Popen[str]:
+    """`python -m ip5graph serve` over the fixtures, as a user runs it; returns once it listens."""
+    import os
+    import resource
+    import sys
+
+    from qhelpers import FIXTURES, ROOT
+
+    def lower_nofile() -> None:
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ip5graph", "serve", "--data", str(FIXTURES), "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lower_nofile,
+    )
+    assert proc.stdout is not None and "serving" in proc.stdout.readline()
+    return proc
+
+
+def _stop_cli(proc: subprocess.Popen[str]) -> str:
+    import signal
+
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    return err
+
+
+def test_more_clients_than_the_open_file_limit_get_503_without_a_traceback() -> None:
+    """Under the common `ulimit -n 1024`, 1,100 clients made accept() fail: a traceback per
+    attempt on stderr, and new clients waited instead of getting 503."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1300:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1300, hard), hard))
+    port = _free_port()
+    proc = _serve_cli(port, nofile=1024)
+    clients: list[socket.socket] = []
+    try:
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(1100)]
+        assert _read_all(clients[-1]).startswith(b"HTTP/1.1 503 ")
+        assert _ask(f"http://127.0.0.1:{port}", path="/query?query=ASK%7B%7D")[0] == 503
+        for s in clients:
+            s.close()
+        clients = []
+        for _ in range(50):  # the front sees the clients leave
+            if _ask(f"http://127.0.0.1:{port}", path="/query?query=ASK%7B%7D")[0] == 200:
+                break
+            time.sleep(0.1)
+        assert _ask(f"http://127.0.0.1:{port}", path="/query?query=ASK%7B%7D")[0] == 200
+    finally:
+        for s in clients:
+            s.close()
+        err = _stop_cli(proc)
+    assert err.splitlines() == ["ip5graph: server stopped"], err

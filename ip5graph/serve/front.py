@@ -21,7 +21,9 @@ start a fresh child for new queries and end the old one once its other queries a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -43,6 +45,7 @@ MAX_CONNECTIONS = 1024
 RUNAWAY_GRACE = 1.0
 _FORWARD_HEADERS = (b"accept",)
 _MAX_HEAD = 64 << 10
+_SPARE_FILES = 64  # open files besides the clients' connections and Oxigraph's (store, pipes, the listener)
 
 
 class Limits:
@@ -79,11 +82,13 @@ class Front:
         on_runaway: Callable[[Pool], None] | None = None,
     ) -> None:
         self.limits = limits or Limits()
+        _enough_files(self.limits)
         self.pool = Pool(upstream)
         self.on_runaway = on_runaway
         self.clients: set[_Connection] = set()
         self.pools = [self.pool]  # the current one and retired ones still draining
         self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(_one_line)
         try:
             self.server = self.loop.run_until_complete(
                 self.loop.create_server(
@@ -200,6 +205,34 @@ class Front:
 
         timer = self.loop.call_later(RUNAWAY_GRACE, runaway)
         answer.add_done_callback(settle)
+
+
+def _enough_files(limits: Limits) -> None:
+    """Raise this process's open-file limit so that every allowed client (and its connection to
+    Oxigraph) fits; where the hard limit is lower, allow fewer clients instead.
+
+    Why: with the common soft limit of 1024, accept() failed (EMFILE) before the connection limit
+    answered 503, asyncio printed a traceback per attempt and new clients waited."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover (Windows)
+        return
+    need = 2 * limits.max_connections + _SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < need:
+        wanted = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft != resource.RLIM_INFINITY and soft < need:
+        limits.max_connections = max(1, (soft - _SPARE_FILES) // 2)
+
+
+def _one_line(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """asyncio's own reports (an accept that failed, a callback that raised) as one line, never a traceback."""
+    error = context.get("exception")
+    text = str(context.get("message") or "error") + (f": {error}" if error else "")
+    sys.stderr.write(f"ip5graph: serve: {' '.join(text.split())}\n")
 
 
 def _reason(status: int) -> str:
