@@ -510,3 +510,48 @@ def test_more_clients_than_the_open_file_limit_get_503_without_a_traceback() -> 
             s.close()
         err = _stop_cli(proc)
     assert err.splitlines() == ["ip5graph: server stopped"], err
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    """Send raw bytes, read until the server closes (the test fails on a 5 s wait instead)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        try:
+            s.sendall(data)
+        except OSError:  # the server may close before it has read everything
+            pass
+        return _read_all(s)
+
+
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        (b"X-Long: " + b"a" * (70 << 10) + b"\r\n", b"431"),
+        (b"".join(b"X-%d: v\r\n" % i for i in range(101)), b"431"),
+        (b"Content-Type: application/sparql-query\r\nContent-Length: 99999999\r\n", b"413"),
+        (b"X-Nul: a\x00b\r\n", b"400"),
+    ],
+    ids=["one-long-field", "many-fields", "content-length-over-the-limit", "nul-in-a-field"],
+)
+def test_a_request_head_over_the_bounds_is_refused_and_the_connection_closed(served, head, status) -> None:  # type: ignore[no-untyped-def]
+    """The request line and header fields are bounded before any body (a client streaming header
+    fields grew the front's memory by about 2.7 MB per connection); a Refused raised while parsing
+    kept its status (it came back as 400 'not a valid HTTP request'); after a request that cannot
+    be read the connection closes at once (it stayed open until the idle timeout)."""
+    f, _ = served
+    answer = _raw(f.port, b"POST /query HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n")
+    assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:200]
+    assert b"\r\nConnection: close\r\n" in answer and answer.count(b"\n") == 6  # status, 3 fields, blank, one line
+
+
+def test_a_head_that_never_ends_is_refused_once_past_the_bound(served) -> None:  # type: ignore[no-untyped-def]
+    """A client streaming one header field forever: refused at the bound, not at the idle timeout."""
+    f, _ = served
+    with socket.create_connection(("127.0.0.1", f.port), timeout=5) as s:
+        s.sendall(b"GET /query HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+        for _ in range(80):
+            try:
+                s.sendall(b"a" * 1024)
+            except OSError:
+                break
+        answer = _read_all(s)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]

@@ -44,7 +44,8 @@ MAX_CONNECTIONS = 1024
 # an abandoned query may still finish on its own this long before its child is replaced
 RUNAWAY_GRACE = 1.0
 _FORWARD_HEADERS = (b"accept",)
-_MAX_HEAD = 64 << 10
+_MAX_HEAD = 64 << 10  # request line and header fields, before the body
+_MAX_FIELDS = 100  # header fields per request (as http.client)
 _SPARE_FILES = 64  # open files besides the clients' connections and Oxigraph's (store, pipes, the listener)
 
 
@@ -243,12 +244,14 @@ def _reason(status: int) -> str:
 
 
 class _Request:
-    __slots__ = ("method", "target", "headers", "body", "keep_alive")
+    __slots__ = ("method", "target", "headers", "fields", "head", "body", "keep_alive")
 
     def __init__(self) -> None:
         self.method = ""
         self.target = ""
         self.headers: dict[bytes, bytes] = {}
+        self.fields = 0
+        self.head = 0
         self.body: list[bytes] = []
         self.keep_alive = True
 
@@ -263,7 +266,8 @@ class _Connection(asyncio.Protocol):
         self.parser = httptools.HttpRequestParser(self)
         self.current = _Request()
         self.queue: list[_Request] = []
-        self.size = 0
+        self.size = 0  # bytes of the request being read
+        self.in_head = True  # its request line and header fields are not all read yet
         self.worker: asyncio.Task[None] | None = None
         self.gone: asyncio.Future[None] = self.loop.create_future()
         self.idle: asyncio.TimerHandle | None = None
@@ -288,12 +292,19 @@ class _Connection(asyncio.Protocol):
             if self.size > _MAX_HEAD + safety.MAX_QUERY_CHARS * 4:
                 raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
             self.parser.feed_data(data)
+            if self.in_head and self.size > _MAX_HEAD:
+                raise Refused(431, f"request header fields too large (the limit is {_MAX_HEAD} bytes)")
         except Refused as e:
             self._fail(e.status, str(e))
         except httptools.HttpParserUpgrade:
             self._fail(400, "protocol upgrades are not supported")
-        except httptools.HttpParserError:
-            self._fail(400, "not a valid HTTP request")
+        except httptools.HttpParserError as e:
+            # a Refused raised in a parser callback comes back wrapped in HttpParserCallbackError
+            cause = e.__context__
+            if isinstance(cause, Refused):
+                self._fail(cause.status, str(cause))
+            else:
+                self._fail(400, "not a valid HTTP request")
 
     def eof_received(self) -> bool:
         self._lost()
@@ -322,11 +333,23 @@ class _Connection(asyncio.Protocol):
     # httptools callbacks
     def on_url(self, url: bytes) -> None:
         self.current.target += url.decode("latin-1")
+        self._head(len(url))
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self.current.fields += 1
+        if self.current.fields > _MAX_FIELDS:
+            raise Refused(431, f"too many header fields (the limit is {_MAX_FIELDS})")
+        self._head(len(name) + len(value))
         self.current.headers[name.lower()] = value
 
+    def _head(self, size: int) -> None:
+        """Count the head (a whole head can come in one read, so data_received alone does not see it)."""
+        self.current.head += size
+        if self.current.head > _MAX_HEAD:
+            raise Refused(431, f"request header fields too large (the limit is {_MAX_HEAD} bytes)")
+
     def on_headers_complete(self) -> None:
+        self.in_head = False
         length = self.current.headers.get(b"content-length", b"0")
         if length.isdigit() and int(length) > safety.MAX_QUERY_CHARS * 4:
             raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
@@ -342,6 +365,7 @@ class _Connection(asyncio.Protocol):
         self.queue.append(self.current)
         self.current = _Request()
         self.size = 0
+        self.in_head = True
         if self.idle is not None:
             self.idle.cancel()
             self.idle = None
@@ -404,10 +428,11 @@ class _Connection(asyncio.Protocol):
         )
 
     def _fail(self, status: int, message: str) -> None:
-        """A request that cannot be read: answer it and close."""
+        """A request that cannot be read: answer it and close (the parser cannot go on after it)."""
         self.closing = True
         self.queue.clear()
-        self._error(status, message)
+        body = (" ".join(message.split()) + "\n").encode("utf-8")
+        self._write(status, body, keep_alive=False)
 
     def _write(
         self,
