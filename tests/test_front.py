@@ -555,3 +555,20 @@ def test_a_head_that_never_ends_is_refused_once_past_the_bound(served) -> None: 
                 break
         answer = _read_all(s)
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+
+
+def _get(text: str, extra: bytes = b"") -> bytes:
+    target = "/query?query=" + urllib.parse.quote(text)
+    return b"GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n%s\r\n" % (target.encode(), extra)
+
+
+def test_pipelined_requests_are_answered_in_order_and_a_broken_one_after_them(served) -> None:  # type: ignore[no-untyped-def]
+    """Several requests in one packet get their answers in order; a request that cannot be read
+    is answered after the ones before it (its 400 came first and their answers never)."""
+    f, _ = served
+    packet = b"".join(_get(f"SELECT ({n} AS ?n) {{}}") for n in range(3)) + b"NOT HTTP\r\n\r\n"
+    answer = _raw(f.port, packet)
+    parts = answer.split(b"HTTP/1.1 ")[1:]
+    assert [p.split(b" ", 1)[0] for p in parts] == [b"200", b"200", b"200", b"400"], answer
+    assert [p.split(b"\r\n\r\n", 1)[1].split() for p in parts[:3]] == [[b"n", b"0"], [b"n", b"1"], [b"n", b"2"]]
+    assert parts[3].endswith(b"Connection: close\r\n\r\nnot a valid HTTP request\n")

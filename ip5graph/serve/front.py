@@ -244,7 +244,7 @@ def _reason(status: int) -> str:
 
 
 class _Request:
-    __slots__ = ("method", "target", "headers", "fields", "head", "body", "keep_alive")
+    __slots__ = ("method", "target", "headers", "fields", "head", "body", "keep_alive", "refused")
 
     def __init__(self) -> None:
         self.method = ""
@@ -254,6 +254,7 @@ class _Request:
         self.head = 0
         self.body: list[bytes] = []
         self.keep_alive = True
+        self.refused: Refused | None = None  # a request that could not be read: its answer
 
 
 class _Connection(asyncio.Protocol):
@@ -272,6 +273,7 @@ class _Connection(asyncio.Protocol):
         self.gone: asyncio.Future[None] = self.loop.create_future()
         self.idle: asyncio.TimerHandle | None = None
         self.closing = False
+        self.broken = False  # the parser failed: nothing more is read
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -285,7 +287,7 @@ class _Connection(asyncio.Protocol):
         self._arm_idle()
 
     def data_received(self, data: bytes) -> None:
-        if self.closing:
+        if self.closing or self.broken:
             return
         self.size += len(data)
         try:
@@ -390,6 +392,8 @@ class _Connection(asyncio.Protocol):
             self._arm_idle()
 
     async def _answer(self, request: _Request) -> Answer:
+        if request.refused is not None:
+            raise request.refused
         method = request.method
         body = b"".join(request.body)
         if method not in ("GET", "HEAD", "POST"):
@@ -428,11 +432,15 @@ class _Connection(asyncio.Protocol):
         )
 
     def _fail(self, status: int, message: str) -> None:
-        """A request that cannot be read: answer it and close (the parser cannot go on after it)."""
-        self.closing = True
-        self.queue.clear()
-        body = (" ".join(message.split()) + "\n").encode("utf-8")
-        self._write(status, body, keep_alive=False)
+        """A request that cannot be read: answer it after the requests before it, then close (the
+        parser cannot go on after it)."""
+        self.broken = True
+        request = _Request()
+        request.refused = Refused(status, message)
+        request.keep_alive = False
+        self.queue.append(request)
+        if self.worker is None:
+            self.worker = self.loop.create_task(self._work())
 
     def _write(
         self,
