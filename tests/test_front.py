@@ -557,9 +557,9 @@ def test_a_head_that_never_ends_is_refused_once_past_the_bound(served) -> None: 
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
 
 
-def _get(text: str, extra: bytes = b"") -> bytes:
+def _get(text: str, accept: bytes = b"text/csv") -> bytes:
     target = "/query?query=" + urllib.parse.quote(text)
-    return b"GET %s HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n%s\r\n" % (target.encode(), extra)
+    return b"GET %s HTTP/1.1\r\nHost: x\r\nAccept: %s\r\n\r\n" % (target.encode(), accept)
 
 
 def test_pipelined_requests_are_answered_in_order_and_a_broken_one_after_them(served) -> None:  # type: ignore[no-untyped-def]
@@ -572,3 +572,67 @@ def test_pipelined_requests_are_answered_in_order_and_a_broken_one_after_them(se
     assert [p.split(b" ", 1)[0] for p in parts] == [b"200", b"200", b"200", b"400"], answer
     assert [p.split(b"\r\n\r\n", 1)[1].split() for p in parts[:3]] == [[b"n", b"0"], [b"n", b"1"], [b"n", b"2"]]
     assert parts[3].endswith(b"Connection: close\r\n\r\nnot a valid HTTP request\n")
+
+
+def _read_answers(s: socket.socket, count: int) -> list[int]:
+    """The statuses of `count` answers with a Content-Length each, read whole."""
+    got, statuses = b"", []
+    while len(statuses) < count:
+        head, sep, rest = got.partition(b"\r\n\r\n")
+        if sep:
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            if len(rest) >= length:
+                statuses.append(int(head.split()[1]))
+                got = rest[length:]
+                continue
+        chunk = s.recv(1 << 16)
+        assert chunk, statuses
+        got += chunk
+    return statuses
+
+
+def _waiting_bytes(f: front.Front) -> tuple[int, int]:
+    """(answer bytes the front holds for its clients, requests read ahead of their answers), read in its loop."""
+    import asyncio
+
+    async def look() -> tuple[int, int]:
+        held = sum(c.transport.get_write_buffer_size() for c in f.clients if c.transport is not None)
+        return held, sum(len(c.queue) for c in f.clients)
+
+    return asyncio.run_coroutine_threadsafe(look(), f.loop).result(5)
+
+
+def test_a_client_that_pipelines_without_reading_does_not_pile_up_answers(upstream) -> None:  # type: ignore[no-untyped-def]
+    """200 pipelined requests for a ~50 KB answer from a client that reads nothing: every answer
+    was written into the front's memory (6.9 MB for this one connection, without bound); now the
+    front waits for the client to read before it answers the next one, and the client gets them all."""
+    f = front.Front("127.0.0.1", 0, ("127.0.0.1", upstream), front.Limits(timeout=5, idle_timeout=5))
+    f.start()
+    try:
+        one = _get("SELECT * { ?s ?p ?o }", b"application/sparql-results+json")
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(("127.0.0.1", f.port))
+            s.sendall(one * 200)
+            time.sleep(1.5)
+            held, ahead = _waiting_bytes(f)
+            assert held < 1 << 20, (held, ahead)  # was 6.9 MB
+            s.settimeout(10)
+            assert _read_answers(s, 200) == [200] * 200
+            s.sendall(one)  # reading resumes once the answers are taken
+            assert _read_answers(s, 1) == [200]
+    finally:
+        f.stop()
+
+
+def test_a_client_that_reads_nothing_is_dropped_after_the_idle_timeout(served) -> None:  # type: ignore[no-untyped-def]
+    f, _ = served  # idle timeout 1 s
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", f.port))
+        s.sendall(_get("SELECT * { ?s ?p ?o }", b"application/sparql-results+json") * 200)
+        for _ in range(100):
+            if not f.clients:
+                break
+            time.sleep(0.05)
+        assert not f.clients

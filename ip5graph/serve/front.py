@@ -46,6 +46,7 @@ RUNAWAY_GRACE = 1.0
 _FORWARD_HEADERS = (b"accept",)
 _MAX_HEAD = 64 << 10  # request line and header fields, before the body
 _MAX_FIELDS = 100  # header fields per request (as http.client)
+_MAX_PIPELINE = 16  # requests read ahead of their answers on one connection
 _SPARE_FILES = 64  # open files besides the clients' connections and Oxigraph's (store, pipes, the listener)
 
 
@@ -274,6 +275,8 @@ class _Connection(asyncio.Protocol):
         self.idle: asyncio.TimerHandle | None = None
         self.closing = False
         self.broken = False  # the parser failed: nothing more is read
+        self.drained: asyncio.Future[None] | None = None  # while the client reads slower than it asks
+        self.pending = 0  # bytes of answers not yet taken by the client, at the last look
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -315,6 +318,15 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.front.clients.discard(self)
         self._lost()
+        self.resume_writing()
+
+    def pause_writing(self) -> None:
+        self.drained = self.loop.create_future()
+
+    def resume_writing(self) -> None:
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+        self.drained = None
 
     def shut_down(self) -> None:
         """The front stops: a request in flight gets 503, the connection closes."""
@@ -365,6 +377,8 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self.queue.append(self.current)
+        if len(self.queue) >= _MAX_PIPELINE and self.transport is not None:
+            self.transport.pause_reading()  # resumed as the worker takes them
         self.current = _Request()
         self.size = 0
         self.in_head = True
@@ -378,6 +392,10 @@ class _Connection(asyncio.Protocol):
     async def _work(self) -> None:
         while self.queue and not self.closing:
             request = self.queue.pop(0)
+            if len(self.queue) == _MAX_PIPELINE - 1 and self.transport is not None and not self.broken:
+                self.transport.resume_reading()
+            if self.drained is not None and not await self._drain():
+                break
             try:
                 answer = await self._answer(request)
             except Refused as e:
@@ -390,6 +408,27 @@ class _Connection(asyncio.Protocol):
         self.worker = None
         if not self.closing:
             self._arm_idle()
+
+    async def _drain(self) -> bool:
+        """Wait until the client has read most of the answers before this one: pipelined answers
+        are not piled up in memory for a client that does not read them. A client that reads
+        nothing for the idle timeout is dropped."""
+        while (drained := self.drained) is not None and not self.closing:
+            await asyncio.wait((drained,), timeout=self.front.limits.idle_timeout)
+            if self._stalled():
+                return False
+        return not self.closing
+
+    def _stalled(self) -> bool:
+        """True (and the connection dropped) when the client read nothing since the last look."""
+        transport = self.transport
+        pending = transport.get_write_buffer_size() if transport is not None else 0
+        stalled = pending > 0 and pending == self.pending
+        self.pending = pending
+        if stalled and transport is not None:
+            self.closing = True
+            transport.abort()
+        return stalled
 
     async def _answer(self, request: _Request) -> Answer:
         if request.refused is not None:
@@ -469,6 +508,10 @@ class _Connection(asyncio.Protocol):
         self.idle = self.loop.call_later(self.front.limits.idle_timeout, self._idle_out)
 
     def _idle_out(self) -> None:
-        if self.worker is None and self.transport is not None:
-            self.closing = True
-            self.transport.close()
+        if self.worker is not None or self.transport is None:
+            return
+        if self.transport.get_write_buffer_size() and not self._stalled():
+            self._arm_idle()  # still reading its last answer: look again later
+            return
+        self.closing = True
+        self.transport.close()
