@@ -636,3 +636,20 @@ def test_a_client_that_reads_nothing_is_dropped_after_the_idle_timeout(served) -
                 break
             time.sleep(0.05)
         assert not f.clients
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"CONNECT evil.example:80 HTTP/1.1\r\nHost: evil.example:80\r\n\r\n", b"403"),
+        (_get("ASK {}").replace(b"\r\n\r\n", b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"), b"200"),
+    ],
+    ids=["connect", "upgrade"],
+)
+def test_connect_and_upgrade_get_one_answer_and_the_connection_ends(served, request_bytes, status) -> None:  # type: ignore[no-untyped-def]
+    """The upgrade is ignored: one ordinary answer, then close (not a second, stray 400 for
+    whatever follows, and no tunnel)."""
+    f, _ = served
+    answer = _raw(f.port, request_bytes + b"\x16\x03\x01 tunnelled bytes")
+    assert answer.startswith(b"HTTP/1.1 " + status + b" ") and answer.count(b"HTTP/1.1 ") == 1, answer
+    assert b"\r\nConnection: close\r\n" in answer

@@ -302,7 +302,13 @@ class _Connection(asyncio.Protocol):
         except Refused as e:
             self._fail(e.status, str(e))
         except httptools.HttpParserUpgrade:
-            self._fail(400, "protocol upgrades are not supported")
+            # CONNECT or Upgrade: the request itself is read (and answered as an ordinary one, the
+            # upgrade ignored); what follows it would be another protocol, so the connection ends
+            self.broken = True
+            if self.queue:
+                self.queue[-1].keep_alive = False
+            else:
+                self._fail(400, "protocol upgrades are not supported")
         except httptools.HttpParserError as e:
             # a Refused raised in a parser callback comes back wrapped in HttpParserCallbackError
             cause = e.__context__
