@@ -147,8 +147,13 @@ class Pool:
 
     async def exchange(self, request: bytes, limit: int) -> tuple[Exchange, asyncio.Future[Answer]]:
         """Send one request; the caller awaits the future, then gives the connection back with `done`."""
-        conn = await self._connection()
-        self.busy += 1
+        self.busy += 1  # before the connection opens: a pool retired meanwhile must wait for this exchange
+        try:
+            conn = await self._connection()
+        except BaseException:
+            self.busy -= 1
+            self.check_idle()
+            raise
         return conn, conn.send(request, limit)
 
     def done(self, conn: Exchange, reuse: bool) -> None:
