@@ -668,3 +668,27 @@ def test_connect_and_upgrade_get_one_answer_and_the_connection_ends(served, requ
     answer = _raw(f.port, request_bytes + b"\x16\x03\x01 tunnelled bytes")
     assert answer.startswith(b"HTTP/1.1 " + status + b" ") and answer.count(b"HTTP/1.1 ") == 1, answer
     assert b"\r\nConnection: close\r\n" in answer
+
+
+def test_when_the_oxigraph_child_is_killed_clients_get_502_and_serve_exits_with_one_line() -> None:
+    import os
+    import signal
+    import threading
+
+    port = _free_port()
+    proc = _serve_cli(port, "--timeout", "20")
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 1
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j }"
+    got: list[tuple[int, bytes]] = []
+    asking = threading.Thread(
+        target=lambda: got.append(_ask(f"http://127.0.0.1:{port}", path="/query?query=" + urllib.parse.quote(slow)))
+    )
+    asking.start()
+    time.sleep(0.5)
+    os.kill(int(children[0]), signal.SIGKILL)
+    asking.join(30)
+    _, err = proc.communicate(timeout=30)
+    assert got and got[0][0] == 502 and got[0][1].count(b"\n") == 1, got
+    assert proc.returncode == 1
+    assert err.splitlines() == ["ip5graph: error: the Oxigraph server stopped unexpectedly: killed by signal 9"], err
