@@ -692,3 +692,60 @@ def test_when_the_oxigraph_child_is_killed_clients_get_502_and_serve_exits_with_
     assert got and got[0][0] == 502 and got[0][1].count(b"\n") == 1, got
     assert proc.returncode == 1
     assert err.splitlines() == ["ip5graph: error: the Oxigraph server stopped unexpectedly: killed by signal 9"], err
+
+
+def _children_over(location: object) -> list[int]:
+    """Oxigraph processes started by this test process over the store at location."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and str(location).encode() in cmd:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.long
+def test_runaways_in_a_row_keep_at_most_max_children_alive(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each runaway starts a fresh child; a replaced child lives on while it answers its other
+    queries (up to the timeout). Three runaways in a row, each while a long honest query runs,
+    left four children computing; now the oldest is ended past MAX_CHILDREN (2 here)."""
+    import threading
+
+    from qhelpers import FIXTURES
+
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    monkeypatch.setattr(process, "MAX_CHILDREN", 2)
+    location = process.store_location(Inputs.default([FIXTURES]))
+    server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=20)
+    endless = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j . ?k ?u ?l . ?m ?v ?n0 }"
+    honest: list[threading.Thread] = []
+    with server:
+        port = int(server.url.rsplit(":", 1)[1])
+        for n in range(3):
+            honest.append(
+                threading.Thread(
+                    target=_ask, args=(server.url,), kwargs={"path": "/query?query=" + urllib.parse.quote(endless)}
+                )
+            )
+            honest[-1].start()
+            time.sleep(0.3)
+            _in_flight(port, endless.encode()).close()  # abandoned: a runaway after the grace
+            for _ in range(200):
+                if server.replaced == n + 1:
+                    break
+                time.sleep(0.05)
+            assert server.replaced == n + 1
+        assert len(_children_over(location)) <= 2
+        assert _ask(server.url, path="/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
+    for t in honest:
+        t.join(30)
+    assert _children_over(location) == []

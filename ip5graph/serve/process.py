@@ -34,6 +34,8 @@ OXIGRAPH_ENV = "IP5GRAPH_OXIGRAPH"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 CHILD_NICE = 5  # the Oxigraph child runs this much nicer than the front (see child_setup)
+# Oxigraph children alive at once: the current one and those replaced but still answering
+MAX_CHILDREN = 4
 # ---------------------------------------------------------------- serve (Oxigraph server)
 
 
@@ -285,8 +287,10 @@ class Server:
                 continue
             deadline = time.monotonic() + 30
             while proc.poll() is None and not self._answers(port) and time.monotonic() < deadline:
+                if self.front is not front:  # stop() was called
+                    break
                 time.sleep(0.01)
-            if proc.poll() is not None or not self._answers(port):
+            if proc.poll() is not None or self.front is not front or not self._answers(port):
                 self._end(proc)
                 continue
             old, self.process, self.child_port = self.process, proc, port
@@ -294,6 +298,16 @@ class Server:
             if self.log:
                 self.log("ip5graph: an abandoned query was still running; a fresh Oxigraph server takes new queries")
             front.replace_upstream(("127.0.0.1", port), lambda old=old: self._end(old))  # type: ignore[misc]
+            self._end_oldest_draining(proc)
+
+    def _end_oldest_draining(self, current: subprocess.Popen[bytes]) -> None:
+        """Keep at most MAX_CHILDREN alive: a replaced child keeps running while it answers its other
+        queries (up to the timeout), so runaways in a row would otherwise pile up one child each."""
+        draining = [c for c in list(self._children) if c is not current and c.poll() is None]
+        for proc in draining[: max(0, len(draining) - (MAX_CHILDREN - 1))]:
+            if self.log:
+                self.log("ip5graph: too many replaced Oxigraph servers still answering; the oldest is ended")
+            self._end(proc, signal.SIGKILL)
 
     def _end(self, proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
         if proc is None:
@@ -306,7 +320,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc in self._children:
+        with contextlib.suppress(ValueError):  # the replacer and the front's executor may both end it
             self._children.remove(proc)
 
     def _answers(self, port: int | None = None) -> bool:
