@@ -749,3 +749,28 @@ def test_runaways_in_a_row_keep_at_most_max_children_alive(monkeypatch) -> None:
     for t in honest:
         t.join(30)
     assert _children_over(location) == []
+
+
+@pytest.mark.long
+def test_a_slow_reader_gets_its_whole_answer_past_the_idle_timeout(upstream) -> None:  # type: ignore[no-untyped-def]
+    """The idle timeout drops a client that reads nothing, not one still reading a large answer
+    (more than the kernel's socket buffers take, so the front still holds part of it)."""
+    f = front.Front("127.0.0.1", 0, ("127.0.0.1", upstream), front.Limits(timeout=10, idle_timeout=0.5))
+    f.start()
+    try:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 10)
+            s.connect(("127.0.0.1", f.port))
+            s.sendall(_get("SELECT * { ?s ?p ?o . ?a ?q ?b } LIMIT 40000", b"application/sparql-results+json"))
+            got = b""
+            started = time.monotonic()
+            while not got.endswith(b"]}}"):
+                time.sleep(0.02)  # at most 3 MB/s: the ~10 MB answer outlasts several idle timeouts
+                chunk = s.recv(64 << 10)
+                assert chunk, len(got)
+                got += chunk
+            assert time.monotonic() - started > 1.0  # several idle timeouts long
+        head, _, body = got.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 ") and b"Content-Length: %d\r\n" % len(body) in head + b"\r\n"
+    finally:
+        f.stop()
