@@ -322,7 +322,30 @@ class Connection(asyncio.Protocol):
         transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + (b"" if head_only else body))
         if not keep_alive:
             self.closing = True
-            transport.close()
+            self._linger()
+
+    def _linger(self) -> None:
+        """End the connection after this answer: send it and our end of the stream, then drop what
+        the client still sends until it closes (or reads nothing for the idle timeout).
+
+        Why not close at once: closing a socket with unread input makes the kernel send a reset,
+        which can destroy the answer before the client reads it (a 413 for a body still coming)."""
+        transport = self.transport
+        if transport is None or not transport.can_write_eof():
+            if transport is not None:
+                transport.close()
+            return
+        transport.write_eof()
+
+        def look() -> None:
+            if transport.is_closing():
+                return
+            if self._unsent() and not self._stalled():
+                self.loop.call_later(self.front.limits.idle_timeout, look)
+            else:
+                transport.close()
+
+        self.loop.call_later(self.front.limits.idle_timeout, look)
 
     def _arm_idle(self) -> None:
         if self.idle is not None:
