@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -774,3 +775,93 @@ def test_a_slow_reader_gets_its_whole_answer_past_the_idle_timeout(upstream) -> 
         assert head.startswith(b"HTTP/1.1 200 ") and b"Content-Length: %d\r\n" % len(body) in head + b"\r\n"
     finally:
         f.stop()
+
+
+_HOSTILE = [  # each ends the connection (Connection: close, or refused)
+    b"\x00\x01\x02garbage\r\n\r\n",
+    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n",
+    b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nContent-Length: 7\r\n\r\nASK {}",
+    b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\n"
+    + (b"10000\r\n" + b"#" * 0x10000 + b"\r\n") * 20,
+    b"GET /query?query=ASK%7B%7D HTTP/1.0\r\n\r\n",
+    b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\nGET /query?query=ASK%7B%7D HTTP/1.0\r\n\r\n",
+    b"GET http://evil.example/query?query=ASK%7B%7D HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    b"GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    b"CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n\x16\x03\x01",
+    b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x85",
+    "GET /query?query=ASK{}&é=1 HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * (100 << 10) + b"\r\n\r\n",
+    b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /yasgui.min.css HTTP/1.1\r\nHost: x\r\n\r\n"
+    b"GET /logo.svg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /\r\n\r\n",
+]
+
+
+@pytest.mark.long
+def test_ip5graph_serve_prints_no_traceback_under_hostile_clients() -> None:
+    """`python -m ip5graph serve` as a user runs it, under malformed and hostile HTTP, pipelining
+    after a timeout, abandoned queries, a client that reads nothing, and a stop with queries in
+    flight: its stderr has only its own one-line messages, and no Oxigraph child is left."""
+    import threading
+
+    port = _free_port()
+    proc = _serve_cli(port, "--timeout", "2")
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j . ?k ?u ?l }"
+    try:
+        for data in _HOSTILE:
+            assert _raw(port, data).startswith(b"HTTP/1.1 "), data[:60]
+        answer = _raw(port, _get(slow) + _get("ASK {}"))  # the 503 closes: the pipelined one is not answered
+        assert answer.startswith(b"HTTP/1.1 503 ") and answer.count(b"HTTP/1.1 ") == 1
+        for _ in range(3):
+            _in_flight(port, slow.encode()).close()
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(("127.0.0.1", port))
+            s.sendall(_get("SELECT * { ?s ?p ?o }", b"application/sparql-results+json") * 50)
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        flying = [
+            threading.Thread(
+                target=_ask,
+                args=(f"http://127.0.0.1:{port}",),
+                kwargs={"path": "/query?query=" + urllib.parse.quote(slow)},
+            )
+            for _ in range(4)
+        ]
+        for t in flying:
+            t.start()
+        time.sleep(0.5)
+    finally:
+        err = _stop_cli(proc)
+    for t in flying:
+        t.join(30)
+    assert "Traceback" not in err and "exception" not in err.lower(), err
+    allowed = (
+        "ip5graph: server stopped",
+        "oxigraph: ip5graph: an abandoned query was still running; a fresh Oxigraph server takes new queries",
+        "oxigraph: ip5graph: too many replaced Oxigraph servers still answering; the oldest is ended",
+    )
+    assert set(err.splitlines()) <= set(allowed), err
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "oxigraph" not in Path(f"/proc/{pid}/cmdline").read_text()
+
+
+@pytest.mark.parametrize("framing", ["chunked", "content-length"])
+def test_a_body_over_the_limit_gets_its_413_not_a_connection_reset(served, framing: str) -> None:  # type: ignore[no-untyped-def]
+    """The front answered 413 and closed while the body was still coming: the kernel then reset
+    the connection and the client saw ECONNRESET instead of the 413."""
+    f, _ = served
+    body = b"#" * (2 << 20)
+    if framing == "chunked":
+        head, data = (
+            b"Transfer-Encoding: chunked\r\n",
+            b"".join(b"10000\r\n" + body[i : i + 0x10000] + b"\r\n" for i in range(0, len(body), 0x10000)),
+        )
+    else:
+        head, data = b"Content-Length: %d\r\n" % len(body), body
+    answer = _raw(
+        f.port, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + head + b"\r\n" + data
+    )
+    assert answer.startswith(b"HTTP/1.1 413 ") and answer.endswith(b"characters)\n"), answer[:200]
