@@ -86,8 +86,8 @@ class Connection(asyncio.Protocol):
         front = self.front
         front.clients.add(self)
         if len(front.clients) > front.limits.max_connections:
-            self.closing = True
             self._write(503, b"too many connections; retry later\n", keep_alive=False)
+            transport.close()  # at once, no lingering: its file is needed for the clients being served
             return
         self._arm_idle()
 
