@@ -713,10 +713,10 @@ def _children_over(location: object) -> list[int]:
 
 
 @pytest.mark.long
-def test_runaways_in_a_row_keep_at_most_max_children_alive(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_real_runaways_in_a_row_keep_at_most_max_old_children_alive(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Each runaway starts a fresh child; a replaced child lives on while it answers its other
     queries (up to the timeout). Three runaways in a row, each while a long honest query runs,
-    left four children computing; now the oldest is ended past MAX_CHILDREN (2 here)."""
+    left four children computing; past MAX_OLD_CHILDREN (1 here) the oldest is ended."""
     import threading
 
     from qhelpers import FIXTURES
@@ -724,7 +724,7 @@ def test_runaways_in_a_row_keep_at_most_max_children_alive(monkeypatch) -> None:
     from ip5graph.kg.inputs import Inputs
     from ip5graph.serve import process
 
-    monkeypatch.setattr(process, "MAX_CHILDREN", 2)
+    monkeypatch.setattr(process, "MAX_OLD_CHILDREN", 1)
     location = process.store_location(Inputs.default([FIXTURES]))
     server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=20)
     endless = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h . ?i ?t ?j . ?k ?u ?l . ?m ?v ?n0 }"
@@ -865,3 +865,28 @@ def test_a_body_over_the_limit_gets_its_413_not_a_connection_reset(served, frami
         f.port, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + head + b"\r\n" + data
     )
     assert answer.startswith(b"HTTP/1.1 413 ") and answer.endswith(b"characters)\n"), answer[:200]
+
+
+def test_replaced_children_still_answering_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many runaways come, at most MAX_OLD_CHILDREN replaced Oxigraph processes live on."""
+    from qhelpers import FIXTURES
+
+    from ip5graph.kg.inputs import Inputs
+    from ip5graph.serve import process
+
+    location = process.store_location(Inputs.default([FIXTURES]))
+    server = process.Server(location, "127.0.0.1", _free_port(), timeout_s=5)
+    # as if every old child still had a query to finish: the front never says they are idle
+    monkeypatch.setattr(front.Front, "replace_upstream", lambda self, address, retire: None)
+    with server:
+        for n in range(process.MAX_OLD_CHILDREN + 3):
+            server.replace_child()  # what the front does on a runaway
+            for _ in range(200):
+                if server.replaced == n + 1:
+                    break
+                time.sleep(0.05)
+            live = [c for c in server.children if c.poll() is None]
+            assert len(live) <= process.MAX_OLD_CHILDREN + 1, (n, len(live))
+        assert server.replaced == process.MAX_OLD_CHILDREN + 3
+    assert server.children == []
+

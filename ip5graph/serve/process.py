@@ -34,8 +34,7 @@ OXIGRAPH_ENV = "IP5GRAPH_OXIGRAPH"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 CHILD_NICE = 5  # the Oxigraph child runs this much nicer than the front (see child_setup)
-# Oxigraph children alive at once: the current one and those replaced but still answering
-MAX_CHILDREN = 4
+MAX_OLD_CHILDREN = 3  # replaced children still answering their last queries (see Server)
 # ---------------------------------------------------------------- serve (Oxigraph server)
 
 
@@ -261,7 +260,7 @@ class Server:
         limits = self.limits or Limits(timeout=self.timeout_s or Limits().timeout)
         try:
             self.front = Front(
-                self.host, self.port, ("127.0.0.1", self.child_port), limits, on_runaway=self._requests.put
+                self.host, self.port, ("127.0.0.1", self.child_port), limits, on_runaway=self.replace_child
             )
         except OSError as e:
             self.stop()
@@ -272,12 +271,26 @@ class Server:
         self._replacer.start()
         self.front.start()
 
+    def replace_child(self, reason: object = None) -> None:
+        """From any thread: start a fresh child for new queries (the front calls this on a runaway)."""
+        self._requests.put(reason if reason is not None else "replace")
+
+    @property
+    def children(self) -> list[subprocess.Popen[bytes]]:
+        """The Oxigraph processes started and not yet ended: the current one and replaced ones still answering."""
+        return list(self._children)
+
     def _replace_children(self) -> None:
         """Serve the front's requests for a fresh child until stop() sends None."""
         while self._requests.get() is not None:
             front = self.front
             if front is None:
                 return
+            # children still finishing older queries: past the cap the oldest is ended at once (its
+            # queries get 502), so a stream of runaway queries cannot pile up processes
+            old_children = [c for c in self._children if c is not self.process]
+            for child in old_children[: max(0, len(old_children) - MAX_OLD_CHILDREN + 1)]:
+                self._end(child, signal.SIGKILL)
             port = _free_loopback_port()
             try:
                 proc = self._spawn(port)
@@ -298,16 +311,6 @@ class Server:
             if self.log:
                 self.log("ip5graph: an abandoned query was still running; a fresh Oxigraph server takes new queries")
             front.replace_upstream(("127.0.0.1", port), lambda old=old: self._end(old))  # type: ignore[misc]
-            self._end_oldest_draining(proc)
-
-    def _end_oldest_draining(self, current: subprocess.Popen[bytes]) -> None:
-        """Keep at most MAX_CHILDREN alive: a replaced child keeps running while it answers its other
-        queries (up to the timeout), so runaways in a row would otherwise pile up one child each."""
-        draining = [c for c in list(self._children) if c is not current and c.poll() is None]
-        for proc in draining[: max(0, len(draining) - (MAX_CHILDREN - 1))]:
-            if self.log:
-                self.log("ip5graph: too many replaced Oxigraph servers still answering; the oldest is ended")
-            self._end(proc, signal.SIGKILL)
 
     def _end(self, proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
         if proc is None:
@@ -320,7 +323,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        with contextlib.suppress(ValueError):  # the replacer and the front's executor may both end it
+        with contextlib.suppress(ValueError):  # ended from two threads at once
             self._children.remove(proc)
 
     def _answers(self, port: int | None = None) -> bool:
