@@ -890,3 +890,51 @@ def test_replaced_children_still_answering_are_capped(monkeypatch: pytest.Monkey
         assert server.replaced == process.MAX_OLD_CHILDREN + 3
     assert server.children == []
 
+
+class _ResetTransport:
+    """A transport whose peer has reset: shutdown() fails with ENOTCONN, as it did in a stop()."""
+
+    def __init__(self) -> None:
+        self.closed = self.aborted = False
+        self.written = b""
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        raise OSError(107, "Transport endpoint is not connected")
+
+    def abort(self) -> None:
+        self.aborted = self.closed = True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return default
+
+
+def test_ending_a_connection_whose_client_reset_raises_nothing() -> None:
+    """Ending a connection half-closes it (write_eof); when the client had already reset, that
+    raised OSError out of Front.stop() (and would out of a worker task: a traceback on stderr)."""
+    from ip5graph.serve.connection import Connection
+
+    f = front.Front("127.0.0.1", 0, ("127.0.0.1", _free_port()))
+    try:
+        conn = Connection(f)
+        transport = _ResetTransport()
+        conn.connection_made(transport)  # type: ignore[arg-type]
+        conn.worker = f.loop.create_future()  # type: ignore[assignment]  # a request in flight
+        conn.shut_down()  # what stop() does: answer 503 and end the connection
+        assert transport.written.startswith(b"HTTP/1.1 503 ") and transport.aborted
+    finally:
+        f.stop()

@@ -335,7 +335,11 @@ class Connection(asyncio.Protocol):
             if transport is not None:
                 transport.close()
             return
-        transport.write_eof()
+        try:
+            transport.write_eof()
+        except OSError:  # the client is gone already (reset): nothing to linger for
+            transport.abort()
+            return
 
         def look() -> None:
             if transport.is_closing():
