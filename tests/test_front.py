@@ -938,3 +938,20 @@ def test_ending_a_connection_whose_client_reset_raises_nothing() -> None:
         assert transport.written.startswith(b"HTTP/1.1 503 ") and transport.aborted
     finally:
         f.stop()
+
+
+def test_an_unexpected_error_answering_a_request_is_a_500_and_one_line(served, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]
+    """A bug while answering one request left its client waiting for ever and printed "Task
+    exception was never retrieved" with a traceback; now a 500, one line, and the server goes on."""
+    from ip5graph.serve import connection
+
+    f, url = served
+
+    def broken(text: str) -> bytes:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(connection, "checked", broken)
+    assert _ask(url, path="/query?query=ASK%7B%7D") == (500, b"internal error of the ip5graph front\n")
+    assert capfd.readouterr().err == "ip5graph: serve: error answering a request: a bug\n"
+    monkeypatch.undo()
+    assert _ask(url, path="/query?query=ASK%7B%7D")[0] == 200

@@ -211,6 +211,10 @@ class Connection(asyncio.Protocol):
                     break
                 self._error(e.status, str(e), request)
                 continue
+            except Exception as e:  # a bug: one line on stderr (the loop's handler) and a 500, not a hung client
+                self.loop.call_exception_handler({"message": "error answering a request", "exception": e})
+                self._error(500, "internal error of the ip5graph front", request)
+                continue
             keep = request.keep_alive and not self.closing
             self._write(answer.status, answer.body, answer.headers, keep, head_only=request.method == "HEAD")
         self.worker = None
