@@ -21,18 +21,15 @@ start a fresh child for new queries and end the old one once its other queries a
 from __future__ import annotations
 
 import asyncio
-import http
+import contextlib
+import sys
 import threading
-import urllib.parse
 from collections.abc import Callable
 
-import httptools
-
-from ip5graph.errors import QueryError, UnsafeQueryError
 from ip5graph.query import limits as query_limits
-from ip5graph.query import safety
-from ip5graph.serve.protocol import Refused, checked, query_of
-from ip5graph.serve.upstream import Answer, Exchange, Pool, TooLarge, UpstreamError, request_bytes
+from ip5graph.serve.connection import Connection
+from ip5graph.serve.protocol import Refused
+from ip5graph.serve.upstream import Answer, Exchange, Pool, TooLarge, request_bytes
 
 # defaults (documented in the README); the CLI can change them
 DEFAULT_TIMEOUT = query_limits.SERVE_TIMEOUT
@@ -41,8 +38,7 @@ IDLE_TIMEOUT = 10.0
 MAX_CONNECTIONS = 1024
 # an abandoned query may still finish on its own this long before its child is replaced
 RUNAWAY_GRACE = 1.0
-_FORWARD_HEADERS = (b"accept",)
-_MAX_HEAD = 64 << 10
+_SPARE_FILES = 64  # open files besides the clients' connections and Oxigraph's (store, pipes, the listener)
 
 
 class Limits:
@@ -79,14 +75,17 @@ class Front:
         on_runaway: Callable[[Pool], None] | None = None,
     ) -> None:
         self.limits = limits or Limits()
+        _enough_files(self.limits)
         self.pool = Pool(upstream)
         self.on_runaway = on_runaway
-        self.connections = 0
+        self.clients: set[Connection] = set()
+        self.pools = [self.pool]  # the current one and retired ones still draining
         self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(_one_line)
         try:
             self.server = self.loop.run_until_complete(
                 self.loop.create_server(
-                    lambda: _Connection(self), host.strip("[]"), port, backlog=1024, reuse_address=True
+                    lambda: Connection(self), host.strip("[]"), port, backlog=1024, reuse_address=True
                 )
             )
         except BaseException:
@@ -104,13 +103,25 @@ class Front:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop listening, answer requests in flight with 503, and end every task and connection.
+
+        Why so thorough: a task or transport left pending when the loop closes prints a traceback
+        (\"Task was destroyed but it is pending\", \"Event loop is closed\") on the way out."""
         if self.loop.is_closed():
             return
 
         async def close() -> None:
             self.server.close()
-            self.pool.retire()
-            await asyncio.sleep(0)
+            workers = [c.worker for c in self.clients if c.worker is not None]
+            for client in list(self.clients):
+                client.shut_down()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for pool in self.pools:
+                pool.retire()
+                pool.close_all()
+            for _ in range(3):  # connection_lost of the closed transports, then the answers' callbacks
+                await asyncio.sleep(0)
+            await self.loop.shutdown_default_executor()
 
         if self._thread is not None and self._thread.is_alive():
             asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
@@ -126,7 +137,13 @@ class Front:
 
         def switch() -> None:
             old, self.pool = self.pool, Pool(address)
-            old.retire(lambda: self.loop.run_in_executor(None, retire))
+            self.pools.append(self.pool)
+
+            def drained() -> None:
+                self.pools.remove(old)
+                self.loop.run_in_executor(None, retire)
+
+            old.retire(drained)
 
         self.loop.call_soon_threadsafe(switch)
 
@@ -183,198 +200,29 @@ class Front:
         answer.add_done_callback(settle)
 
 
-def _reason(status: int) -> str:
+def _enough_files(limits: Limits) -> None:
+    """Raise this process's open-file limit so that every allowed client (and its connection to
+    Oxigraph) fits; where the hard limit is lower, allow fewer clients instead.
+
+    Why: with the common soft limit of 1024, accept() failed (EMFILE) before the connection limit
+    answered 503, asyncio printed a traceback per attempt and new clients waited."""
     try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return "Client Closed Request" if status == 499 else ""
+        import resource
+    except ImportError:  # pragma: no cover (Windows)
+        return
+    need = 2 * limits.max_connections + _SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < need:
+        wanted = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft != resource.RLIM_INFINITY and soft < need:
+        limits.max_connections = max(1, (soft - _SPARE_FILES) // 2)
 
 
-class _Request:
-    __slots__ = ("method", "target", "headers", "body", "keep_alive")
-
-    def __init__(self) -> None:
-        self.method = ""
-        self.target = ""
-        self.headers: dict[bytes, bytes] = {}
-        self.body: list[bytes] = []
-        self.keep_alive = True
-
-
-class _Connection(asyncio.Protocol):
-    """One client connection: requests parsed by httptools, answered one after the other."""
-
-    def __init__(self, front: Front) -> None:
-        self.front = front
-        self.loop = front.loop
-        self.transport: asyncio.Transport | None = None
-        self.parser = httptools.HttpRequestParser(self)
-        self.current = _Request()
-        self.queue: list[_Request] = []
-        self.size = 0
-        self.worker: asyncio.Task[None] | None = None
-        self.gone: asyncio.Future[None] = self.loop.create_future()
-        self.idle: asyncio.TimerHandle | None = None
-        self.closing = False
-
-    # asyncio.Protocol
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-        front = self.front
-        front.connections += 1
-        if front.connections > front.limits.max_connections:
-            self.closing = True
-            self._write(503, b"too many connections; retry later\n", keep_alive=False)
-            return
-        self._arm_idle()
-
-    def data_received(self, data: bytes) -> None:
-        if self.closing:
-            return
-        self.size += len(data)
-        try:
-            if self.size > _MAX_HEAD + safety.MAX_QUERY_CHARS * 4:
-                raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
-            self.parser.feed_data(data)
-        except Refused as e:
-            self._fail(e.status, str(e))
-        except httptools.HttpParserUpgrade:
-            self._fail(400, "protocol upgrades are not supported")
-        except httptools.HttpParserError:
-            self._fail(400, "not a valid HTTP request")
-
-    def eof_received(self) -> bool:
-        self._lost()
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.front.connections -= 1
-        self._lost()
-
-    def _lost(self) -> None:
-        self.closing = True
-        if not self.gone.done():
-            self.gone.set_result(None)
-        if self.idle is not None:
-            self.idle.cancel()
-
-    # httptools callbacks
-    def on_url(self, url: bytes) -> None:
-        self.current.target += url.decode("latin-1")
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.current.headers[name.lower()] = value
-
-    def on_headers_complete(self) -> None:
-        length = self.current.headers.get(b"content-length", b"0")
-        if length.isdigit() and int(length) > safety.MAX_QUERY_CHARS * 4:
-            raise Refused(413, f"request too large (the limit is {safety.MAX_QUERY_CHARS} characters)")
-        self.current.method = self.parser.get_method().decode("latin-1")
-        self.current.keep_alive = self.parser.should_keep_alive()
-        if self.current.headers.get(b"expect", b"").lower() == b"100-continue" and self.transport is not None:
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits a second for it before a large POST
-
-    def on_body(self, body: bytes) -> None:
-        self.current.body.append(body)
-
-    def on_message_complete(self) -> None:
-        self.queue.append(self.current)
-        self.current = _Request()
-        self.size = 0
-        if self.idle is not None:
-            self.idle.cancel()
-            self.idle = None
-        if self.worker is None:
-            self.worker = self.loop.create_task(self._work())
-
-    # answering
-    async def _work(self) -> None:
-        while self.queue and not self.closing:
-            request = self.queue.pop(0)
-            try:
-                answer = await self._answer(request)
-            except Refused as e:
-                if e.status == 499:
-                    break
-                self._error(e.status, str(e), request)
-                continue
-            keep = request.keep_alive and not self.closing
-            self._write(answer.status, answer.body, answer.headers, keep, head_only=request.method == "HEAD")
-        self.worker = None
-        if not self.closing:
-            self._arm_idle()
-
-    async def _answer(self, request: _Request) -> Answer:
-        method = request.method
-        body = b"".join(request.body)
-        if method not in ("GET", "HEAD", "POST"):
-            raise Refused(403, "this server is read-only")
-        path = urllib.parse.urlsplit(request.target).path.rstrip("/")
-        if path in ("/update", "") and method == "POST" or path == "/store" and method != "GET":
-            raise Refused(403, "this server is read-only")
-        headers = {
-            k.decode("latin-1").title(): request.headers[k].decode("latin-1")
-            for k in _FORWARD_HEADERS
-            if k in request.headers
-        }
-        try:
-            text = query_of(method, request.target, request.headers, body)
-            if text is None:  # the query page and its files; HEAD as GET, its body dropped on the way back
-                return await self.front.forward("GET", request.target, headers, None, self.gone)
-            query = checked(text)
-            headers["Content-Type"] = "application/sparql-query; charset=utf-8"
-            return await self.front.forward("POST", "/query", headers, query, self.gone)
-        except UnsafeQueryError as e:
-            raise Refused(403, str(e)) from None
-        except QueryError as e:
-            raise Refused(400, str(e)) from None
-        except UpstreamError as e:
-            raise Refused(502, str(e)) from None
-
-    def _error(self, status: int, message: str, request: _Request | None = None) -> None:
-        keep = status < 500 and status != 413 and (request is None or request.keep_alive)
-        body = (" ".join(message.split()) + "\n").encode("utf-8")
-        self._write(
-            status,
-            body,
-            [(b"Content-Type", b"text/plain; charset=utf-8")],
-            keep,
-            head_only=request is not None and request.method == "HEAD",
-        )
-
-    def _fail(self, status: int, message: str) -> None:
-        """A request that cannot be read: answer it and close."""
-        self.closing = True
-        self.queue.clear()
-        self._error(status, message)
-
-    def _write(
-        self,
-        status: int,
-        body: bytes,
-        headers: list[tuple[bytes, bytes]] | None = None,
-        keep_alive: bool = True,
-        head_only: bool = False,
-    ) -> None:
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        lines = [f"HTTP/1.1 {status} {_reason(status)}".encode("latin-1")]
-        lines += [k + b": " + v for k, v in headers or [(b"Content-Type", b"text/plain; charset=utf-8")]]
-        lines.append(b"Content-Length: %d" % len(body))
-        if not keep_alive:
-            lines.append(b"Connection: close")
-        transport.write(b"\r\n".join(lines) + b"\r\n\r\n" + (b"" if head_only else body))
-        if not keep_alive:
-            self.closing = True
-            transport.close()
-
-    def _arm_idle(self) -> None:
-        if self.idle is not None:
-            self.idle.cancel()
-        self.idle = self.loop.call_later(self.front.limits.idle_timeout, self._idle_out)
-
-    def _idle_out(self) -> None:
-        if self.worker is None and self.transport is not None:
-            self.closing = True
-            self.transport.close()
+def _one_line(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """asyncio's own reports (an accept that failed, a callback that raised) as one line, never a traceback."""
+    error = context.get("exception")
+    text = str(context.get("message") or "error") + (f": {error}" if error else "")
+    sys.stderr.write(f"ip5graph: serve: {' '.join(text.split())}\n")

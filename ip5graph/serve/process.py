@@ -247,11 +247,12 @@ class Server:
         self.stop()
         raise EndpointError(f"the Oxigraph server did not answer on {self.url} within {ready_timeout:g} s")
 
-    def _death_message(self, code: int) -> str:
-        last = self._lines[-1] if self._lines else f"exit code {code}"
+    def _death_message(self, code: int, at_once: bool = True) -> str:
+        status = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        last = self._lines[-1] if self._lines else status
         if "address already in use" in last.lower() or "os error 98" in last.lower():
             return f"port {self.port} on {self.host} is already in use; stop the other server or choose another --port"
-        return f"the Oxigraph server stopped at once: {one_line(last)}"
+        return f"the Oxigraph server stopped {'at once' if at_once else 'unexpectedly'}: {one_line(last)}"
 
     def _start_front(self) -> None:
         from ip5graph.serve.front import Front, Limits
@@ -299,8 +300,10 @@ class Server:
                 continue
             deadline = time.monotonic() + 30
             while proc.poll() is None and not self._answers(port) and time.monotonic() < deadline:
+                if self.front is not front:  # stop() was called
+                    break
                 time.sleep(0.01)
-            if proc.poll() is not None or not self._answers(port):
+            if proc.poll() is not None or self.front is not front or not self._answers(port):
                 self._end(proc)
                 continue
             old, self.process, self.child_port = self.process, proc, port
@@ -386,7 +389,7 @@ class Server:
                 self.stop(received[0])
                 return
             code = self.stop()
-            raise EndpointError(self._death_message(code if code is not None else 1))
+            raise EndpointError(self._death_message(code if code is not None else 1, at_once=False))
         finally:
             self.stop()
             for s, handler in old.items():

@@ -120,6 +120,7 @@ class Pool:
     def __init__(self, address: tuple[str, int]) -> None:
         self.address = address
         self.idle: list[Exchange] = []
+        self.open: set[Exchange] = set()  # every connection, idle or busy
         self.busy = 0  # exchanges in flight, abandoned ones included
         self.abandoned = 0  # exchanges nobody waits for any more
         self.replacing = False  # the owner was asked for a new child
@@ -127,6 +128,7 @@ class Pool:
         self.on_idle: Callable[[], object] | None = None  # called once a retired pool has only abandoned work
 
     def forget(self, conn: Exchange) -> None:
+        self.open.discard(conn)
         if conn in self.idle:
             self.idle.remove(conn)
 
@@ -140,12 +142,18 @@ class Pool:
             _, conn = await asyncio.wait_for(loop.create_connection(lambda: Exchange(self), *self.address), timeout=5)
         except (OSError, asyncio.TimeoutError):
             raise UpstreamError("the Oxigraph server did not answer") from None
+        self.open.add(conn)
         return conn
 
     async def exchange(self, request: bytes, limit: int) -> tuple[Exchange, asyncio.Future[Answer]]:
         """Send one request; the caller awaits the future, then gives the connection back with `done`."""
-        conn = await self._connection()
-        self.busy += 1
+        self.busy += 1  # before the connection opens: a pool retired meanwhile must wait for this exchange
+        try:
+            conn = await self._connection()
+        except BaseException:
+            self.busy -= 1
+            self.check_idle()
+            raise
         return conn, conn.send(request, limit)
 
     def done(self, conn: Exchange, reuse: bool) -> None:
@@ -171,6 +179,11 @@ class Pool:
             conn.close()
         self.idle.clear()
         self.check_idle()
+
+    def close_all(self) -> None:
+        """Close every connection, busy ones too (the front stops)."""
+        for conn in list(self.open):
+            conn.close()
 
 
 def request_bytes(method: str, target: str, headers: dict[str, str], body: bytes | None) -> bytes:
