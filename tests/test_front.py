@@ -840,8 +840,8 @@ def test_ip5graph_serve_prints_no_traceback_under_hostile_clients() -> None:
     assert "Traceback" not in err and "exception" not in err.lower(), err
     allowed = (
         "ip5graph: server stopped",
-        "oxigraph: ip5graph: an abandoned query was still running; a fresh Oxigraph server takes new queries",
-        "oxigraph: ip5graph: too many replaced Oxigraph servers still answering; the oldest is ended",
+        "ip5graph: an abandoned query was still running; a fresh Oxigraph server takes new queries",
+        "ip5graph: too many replaced Oxigraph servers still answering; the oldest is ended",
     )
     assert set(err.splitlines()) <= set(allowed), err
     for pid in children:

@@ -149,7 +149,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         timeout_s=timeout,
-        log=lambda line: print(f"oxigraph: {line}", file=sys.stderr),
+        # the child's own lines get its name; the server's notes (replaced children) already say "ip5graph:"
+        log=lambda line: print(line if line.startswith("ip5graph: ") else f"oxigraph: {line}", file=sys.stderr),
         limits=front_limits,
     )
 
