@@ -1,6 +1,7 @@
 """web.names: a page about a dated event names an office as it was then, linking to today's page; an
-office page lists its names over time, each with its period and sources; the real site agrees with the
-hostThen column of the named query 02-heads-meetings."""
+office page lists its names over time, each with its period and sources; the timeline page names the host
+of a meeting and the office of a term as at their dates; the real site agrees with the hostThen column of
+the named query 02-heads-meetings."""
 
 from __future__ import annotations
 
@@ -81,17 +82,67 @@ def test_hostile_former_name_is_escaped(out):
     assert "&lt;img src=x onerror=alert(1)&gt;" in read(out, "id/office/evil.html")
 
 
+def timeline_details(page: str) -> dict[str, list[str]]:
+    """The details texts of the timeline's items (a meeting's dot, a term's bar), by the page they link to."""
+    out: dict[str, list[str]] = {}
+    for href, text in re.findall(r'<a href="([^"]*)" class="tl-item" data-details="([^"]*)"', page):
+        out.setdefault(href, []).append(text)
+    return out
+
+
+def table_row(page: str, href: str) -> str:
+    """The table row whose first cell links to `href`."""
+    found = re.search(rf'<tr><th scope="row"><a href="{re.escape(href)}"[^>]*>.*?</tr>', page, re.S)
+    assert found, href
+    return found.group(0)
+
+
+def test_timeline_names_offices_as_at_each_items_date(out):
+    page = read(out, "timeline.html")
+    details = {href: texts[0] for href, texts in timeline_details(page).items() if len(texts) == 1}
+    assert "hosted by SIPO (now CNIPA)." in details["id/meeting/heads-2010.html"]
+    after = details["id/meeting/heads-2020.html"]
+    assert "hosted by China National Intellectual Property Administration." in after and "SIPO" not in after
+    assert "Test Head: head, SIPO (now CNIPA); from 23 December 2013" in details["id/person/head.html"]
+    second = details["id/person/head2.html"]  # began on the day of the rename: today's name
+    assert "head, China National Intellectual Property Administration; from 28 August 2018" in second
+    assert "SIPO" not in second
+    # the tables say the same, each name a link to the office's page of today
+    office = "id/office/cnipa.html"
+    assert (office, "SIPO (now CNIPA)") in links(table_row(page, "id/meeting/heads-2010.html"))
+    assert (office, "China National Intellectual Property Administration") in links(
+        table_row(page, "id/meeting/heads-2020.html")
+    )
+    assert (office, "SIPO (now CNIPA)") in links(table_row(page, "id/person/head.html"))
+    assert "SIPO" not in table_row(page, "id/person/head2.html")
+    # the lanes are the offices themselves: today's names
+    assert re.findall(r'<div class="tl-name"[^>]*>([^<]*)</div>', page) == ["Heads meetings", "CNIPA"]
+
+
+def test_timeline_escapes_a_hostile_former_name(out):
+    page = read(out, "timeline.html")
+    assert "<b>OLD</b>" not in page and "<img src=x" not in page
+    assert "hosted by &lt;b&gt;OLD&lt;/b&gt; (now EVIL)." in timeline_details(page)["id/meeting/evil-1999.html"][0]
+
+
 @pytest.mark.skipif(not resources.data_files(), reason="needs the bundled graph data")
 def test_real_meeting_pages_agree_with_query_02(tmp_path):
     kg = ip5graph.open()
     built = site.build_site(kg, tmp_path / "real").out
+    timeline = read(built, "timeline.html")
+    details = timeline_details(timeline)
     renamed = 0
     for r in kg.query("02-heads-meetings").rows:
         meeting, then = r[1].value, r[7].value if r[7] is not None else ""
-        host = row(read(built, "id/meeting/" + meeting.rsplit("/", 1)[1] + ".html"), "fact-host")
+        rel = "id/meeting/" + meeting.rsplit("/", 1)[1] + ".html"
+        host = row(read(built, rel), "fact-host")
+        shown = details.get(rel, [])
         if "(now " in then:
             renamed += 1
             assert (f"../office/{r[6].value.rsplit('/', 1)[1]}.html", then) in links(host), meeting
+            assert shown and all(f"hosted by {then}." in d for d in shown), meeting
+            assert ("id/office/" + r[6].value.rsplit("/", 1)[1] + ".html", then) in links(table_row(timeline, rel))
         else:
             assert "(now " not in host, meeting
+            assert all("(now " not in d for d in shown), meeting
     assert renamed >= 5  # the SIPO- and KIPO-hosted meetings

@@ -239,7 +239,7 @@ class Builder:
         rel = "timeline.html"
         g = self.sd.g
         self.sd.link.at(rel)
-        body, tables = timelinepage.timeline(g, self.sd.link)
+        body, tables = timelinepage.timeline(g, self.sd.link, self.sd.boxes.org_names)
         sub, pos = timelinepage.timeline_graph(g)
         graph = graph_context(
             self.sd, sub, rel, heading="The same people, offices and meetings as a graph", positions=pos, seed=self.seed

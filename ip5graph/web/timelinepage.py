@@ -1,7 +1,9 @@
 """The timeline page: office names in a column that never scrolls away, bars and meetings as links
 (keyboard-focusable; focus, tap or hover shows the details), 2007 to the last date fitting the
 screen with a button for the earlier years, and the same facts as tables for readers without sight
-or scripts. Bars and marks come from ip5graph.axis.collect (one reading of the dates).
+or scripts. Bars and marks come from ip5graph.axis.collect (one reading of the dates). An office is named
+as it was at the item's date ("SIPO (now CNIPA)") by web/names.py, the rule of the entity pages and of
+queries 02 and 22; the lanes on the left are the offices themselves, so they keep today's names.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ip5graph.network.navigation import sources_of
 from ip5graph.rdf.namespaces import IP5
 from ip5graph.web import timeline as axis
 from ip5graph.web.infobox import Table
+from ip5graph.web.names import Names, at, event_day
 from ip5graph.web.values import Linker, V, format_date
 
 START_YEAR = 2007.0
@@ -26,7 +29,23 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _bar_text(g: nx.MultiDiGraph, bar: axis.Bar) -> str:
+def _named(names: Names, org: str, day: str, today: str) -> str:
+    """The office's name on `day` when it went by another one then ("SIPO (now CNIPA)"), else `today`."""
+    found = names.then(org, day)
+    return found[0] if found else today
+
+
+def _tenure_day(names: Names, bar: axis.Bar) -> str:
+    """The day a term began (or its holder is first known in office): the tenure record's, as on its pages."""
+    iri = bar.attrs.get("iri")
+    return event_day(names.ix, iri) if isinstance(iri, str) else ""
+
+
+def _hosts(g: nx.MultiDiGraph, node: str) -> list[str]:
+    return sorted({v for _, v, a in g.out_edges(node, data=True) if a.get("prop") == IP5 + "host"})
+
+
+def _bar_text(g: nx.MultiDiGraph, names: Names, bar: axis.Bar) -> str:
     a = bar.attrs
     who = g.nodes[bar.holder]["label"]
     start = ", ".join(format_date(d) for d in a.get("startDate", [])) or "in office on " + ", ".join(
@@ -36,20 +55,23 @@ def _bar_text(g: nx.MultiDiGraph, bar: axis.Bar) -> str:
     title = a.get("title") or "head"
     sources = ", ".join(r["id"] for r in sources_of(g, a.get("sources", [])))
     return (
-        f"{who}{' (acting)' if bar.acting else ''}: {title}, {g.nodes[bar.org]['label']}; from {start} "
+        f"{who}{' (acting)' if bar.acting else ''}: {title}, "
+        f"{_named(names, bar.org, _tenure_day(names, bar), g.nodes[bar.org]['label'])}; from {start} "
         f"to {end}. Sources: {sources or 'none given'}"
     )
 
 
-def _meeting_text(g: nx.MultiDiGraph, m: axis.Mark) -> str:
+def _meeting_text(g: nx.MultiDiGraph, names: Names, m: axis.Mark) -> str:
     a = g.nodes[m.node]
     when = ", ".join(format_date(d) for d in a.get("dates", {}).get("startDate", []))
+    day = event_day(names.ix, m.node)
+    hosts = ", ".join(_named(names, h, day, g.nodes[h]["label"]) for h in _hosts(g, m.node))
     sources = ", ".join(r["id"] for r in sources_of(g, a.get("sources", [])))
-    return f"{a['label']}: {when}. Sources: {sources or 'none given'}"
+    return f"{a['label']}: {when}{f'; hosted by {hosts}' if hosts else ''}. Sources: {sources or 'none given'}"
 
 
-def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
-    """The timeline's HTML (names column + SVG) and its tables."""
+def timeline(g: nx.MultiDiGraph, link: Linker, names: Names) -> tuple[Markup, list[Table]]:
+    """The timeline's HTML (names column + SVG) and its tables; `names`: the site's name records."""
     marks, lanes, undated, (lo, hi) = axis.collect(g)
     if not marks and not lanes:
         return Markup("<p>No dated heads meetings or tenures in this graph.</p>"), []
@@ -105,15 +127,16 @@ def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
         )
     for m in marks:
         v = link.entity(m.node)
+        text = _meeting_text(g, names, m)
         out.append(
             Markup(
                 '<a href="{}" class="tl-item" data-details="{}" aria-label="{}"><title>{}</title>'
                 '<circle class="meet" cx="{}" cy="{}" r="7"/><text x="{}" y="{}">{}</text></a>'
             ).format(
                 v.href,
-                _meeting_text(g, m),
-                _meeting_text(g, m),
-                _meeting_text(g, m),
+                text,
+                text,
+                text,
                 _f(x(m.at)),
                 _f(28),
                 _f(x(m.at) - 5),
@@ -125,7 +148,7 @@ def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
         for bar in lane.bars:
             by = top + 4 + bar.row * LANE_ROW
             x0, x1, x2 = x(bar.start), x(bar.end), x(bar.tail)
-            text = _bar_text(g, bar)
+            text = _bar_text(g, names, bar)
             v = link.entity(bar.holder)
             parts = [
                 Markup('<a href="{}" class="tl-item" data-details="{}" aria-label="{}"><title>{}</title>').format(
@@ -149,7 +172,7 @@ def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
             parts.append(Markup("</a>"))
             out.append(Markup("").join(parts))
     out.append(Markup("</svg>"))
-    names = Markup("").join(
+    lane_names = Markup("").join(
         Markup('<div class="tl-name" style="height:{}px;margin-bottom:{}px">{}</div>').format(
             _f(h), _f(LANE_GAP), (link.ix.first_lit(org, IP5 + "abbreviation") or label) if org else label
         )
@@ -162,17 +185,25 @@ def timeline(g: nx.MultiDiGraph, link: Linker) -> tuple[Markup, list[Table]]:
         '<p class="muted">Focus, tap or hover a bar or a meeting for its details; press Enter to open its page.'
         '</p></div><p class="muted">Bars: heads of each office (orange: acting). A pale dashed end: the sources do '
         "not give the end. The tables below say the same.</p>"
-    ).format(int(lo), _f(height), names, Markup("").join(out))
-    return body, tables(g, link, marks, lanes, undated)
+    ).format(int(lo), _f(height), lane_names, Markup("").join(out))
+    return body, tables(g, link, names, marks, lanes, undated)
 
 
 def tables(
-    g: nx.MultiDiGraph, link: Linker, marks: list[axis.Mark], lanes: list[axis.Lane], undated: list[str]
+    g: nx.MultiDiGraph,
+    link: Linker,
+    names: Names,
+    marks: list[axis.Mark],
+    lanes: list[axis.Lane],
+    undated: list[str],
 ) -> list[Table]:
-    meetings = Table("Heads meetings", "The heads meetings in time order", ["Meeting", "Date", "Ordinal"])
+    """The timeline as tables; offices named as at each meeting's or term's date, linking to today's page."""
+    meetings = Table("Heads meetings", "The heads meetings in time order", ["Meeting", "Date", "Host", "Ordinal"])
     for m in marks:
         dates = g.nodes[m.node].get("dates", {}).get("startDate", [])
-        meetings.rows.append(("", [[link.entity(m.node)], [V(format_date(d)) for d in dates], [V(m.ordinal)]]))
+        day = event_day(names.ix, m.node)
+        hosts = [at(names, link, h, day) for h in _hosts(g, m.node)]
+        meetings.rows.append(("", [[link.entity(m.node)], [V(format_date(d)) for d in dates], hosts, [V(m.ordinal)]]))
     heads = Table(
         "Heads of the offices", "Who headed each office, in order", ["Head", "Office", "From", "To", "Acting"]
     )
@@ -184,7 +215,7 @@ def tables(
                     "",
                     [
                         [link.entity(bar.holder)],
-                        [link.entity(bar.org)],
+                        [at(names, link, bar.org, _tenure_day(names, bar))],
                         [V(format_date(d)) for d in a.get("startDate", a.get("inOfficeOn", []))],
                         [V(format_date(d)) for d in a.get("endDate", [])] or [V("not stated")],
                         [V("acting" if bar.acting else "no")],
