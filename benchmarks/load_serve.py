@@ -110,12 +110,7 @@ def start_direct(nice: int) -> tuple[subprocess.Popen[bytes], str]:
     proc = subprocess.Popen(
         server.command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=setup
     )
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process.accepts("127.0.0.1", port, within=10)
     return proc, f"http://127.0.0.1:{port}"
 
 

@@ -7,6 +7,7 @@ import os
 
 import networkx as nx
 import pytest
+import rdflib
 
 import ip5graph
 from ip5graph.kg.graph import KnowledgeGraph
@@ -35,6 +36,18 @@ def fixture_kgs() -> dict[str, KnowledgeGraph]:
 def bundled_kgs() -> dict[str, KnowledgeGraph]:
     """The bundled graph (ontology and graph_data), opened once on each engine (loaded on first use)."""
     return {engine: ip5graph.open(engine=engine) for engine in ("oxigraph", "rdflib")}
+
+
+@pytest.fixture(scope="session")
+def data_rdflib() -> rdflib.Graph:
+    """graph_data/*.ttl parsed by rdflib alone (not through ip5graph's loader), once per session: the
+    independent reading that tests of the data compare ip5graph's answers against (read-only)."""
+    from ip5graph.kg import resources
+
+    g = rdflib.Graph()
+    for f in resources.data_files():
+        g.parse(f, format="turtle")
+    return g
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import pytest
 from fuzzcorpus import remote_queries, server_requests
 from sentinel import LEAK, FileSentinel, HttpSentinel, sentinels_fixture  # noqa: F401 (the `sentinels` fixture)
 
-from ip5graph.serve import front
+from ip5graph.serve import front, process
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["which", "oxigraph"], capture_output=True).returncode != 0,
@@ -44,12 +44,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process.accepts("127.0.0.1", port, within=10)
     yield port
     proc.terminate()
     proc.wait(10)

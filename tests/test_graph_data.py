@@ -24,11 +24,8 @@ IP5 = "https://w3id.org/ip5graph/ontology#"
 
 
 @pytest.fixture(scope="module")
-def data_graph() -> Graph:
-    g = Graph()
-    for f in DATA:
-        g.parse(f, format="turtle")
-    return g
+def data_graph(data_rdflib: Graph) -> Graph:
+    return data_rdflib
 
 
 @pytest.fixture(scope="module")

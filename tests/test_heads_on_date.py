@@ -27,11 +27,8 @@ def _slug(term: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def data() -> Graph:
-    g = Graph()
-    for f in resources.data_files():
-        g.parse(f, format="turtle")
-    return g
+def data(data_rdflib: Graph) -> Graph:
+    return data_rdflib
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +87,8 @@ def run_on_dates(kg: ip5graph.KnowledgeGraph, dates: list[str]) -> dict[tuple[st
 
 
 @pytest.fixture(scope="module")
-def kg() -> ip5graph.KnowledgeGraph:
-    return ip5graph.open()
+def kg(bundled_kgs: dict[str, ip5graph.KnowledgeGraph]) -> ip5graph.KnowledgeGraph:
+    return bundled_kgs["oxigraph"]
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,13 @@ pytestmark = pytest.mark.skipif(not resources.data_files(), reason="needs the bu
 
 
 @pytest.fixture(scope="module")
-def kg() -> ip5graph.KnowledgeGraph:
-    return ip5graph.open()
+def kg(bundled_kgs: dict[str, ip5graph.KnowledgeGraph]) -> ip5graph.KnowledgeGraph:
+    return bundled_kgs["oxigraph"]
 
 
 @pytest.fixture(scope="module")
-def data() -> Graph:
-    g = Graph()
-    for f in resources.data_files():
-        g.parse(f, format="turtle")
-    return g
+def data(data_rdflib: Graph) -> Graph:
+    return data_rdflib
 
 
 def names_on(kg: ip5graph.KnowledgeGraph, entity: str, date: str, engine: str = "oxigraph") -> set[tuple]:

@@ -103,6 +103,19 @@ def child_setup() -> None:
             pass
 
 
+def accepts(host: str, port: int, within: float = 1.0) -> bool:
+    """Whether a server accepts connections on host:port (waiting up to `within` seconds)."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=max(0.05, min(1.0, within))):
+                return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
 def _free_loopback_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -161,7 +174,7 @@ class Server:
         self._lines: list[str] = []
         self._listening = threading.Event()
         self._readers: list[threading.Thread] = []
-        self._requests: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[bool | None] = queue.SimpleQueue()
         self._replacer: threading.Thread | None = None
 
     @property
@@ -271,9 +284,9 @@ class Server:
         self._replacer.start()
         self.front.start()
 
-    def replace_child(self, reason: object = None) -> None:
+    def replace_child(self, _pool: object = None) -> None:
         """From any thread: start a fresh child for new queries (the front calls this on a runaway)."""
-        self._requests.put(reason if reason is not None else "replace")
+        self._requests.put(True)
 
     @property
     def children(self) -> list[subprocess.Popen[bytes]]:
@@ -327,12 +340,7 @@ class Server:
             self._children.remove(proc)
 
     def _answers(self, port: int | None = None) -> bool:
-        host = "127.0.0.1" if self.read_only else self.host.strip("[]")
-        try:
-            with socket.create_connection((host, port or self.port), timeout=1):
-                return True
-        except OSError:
-            return False
+        return accepts("127.0.0.1" if self.read_only else self.host.strip("[]"), port or self.port)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
         """Stop the server (signal, wait, then kill if it hangs); returns its exit code."""
